@@ -1,0 +1,76 @@
+//! Command-line definitions (clap) and dispatch.
+
+mod progress;
+mod run;
+mod table;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Monte Carlo simulator of an energy importer's supply shortfall.
+#[derive(Debug, Parser)]
+#[command(name = "shortfall", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario and write its results to OUT/NAME/.
+    Run(RunArgs),
+    /// Check scenario files without running them.
+    Validate(ValidateArgs),
+}
+
+/// Options of `shortfall run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Folder under which the results folder (named after the scenario) is created.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Number of trials (overrides simulation.trials).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Base seed (overrides simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar and no table on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also write the per-trial table as trials.csv.
+    #[arg(long)]
+    pub csv: bool,
+    /// Override one field, e.g. --set storage.capacity=3.5 or
+    /// --set supplier.sakhalin2.volume=0 (repeatable, applied in order).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+}
+
+/// Options of `shortfall validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files to check.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Overrides applied to every file before checking.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Validate(args) => validate::validate(&args),
+    }
+}

@@ -1,0 +1,80 @@
+//! `shortfall run SCENARIO`
+
+use std::process::ExitCode;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use shortfall::engine::{RunOptions, simulate};
+use shortfall::{RunInfo, WriteOptions, output, scenario, summarise, write_outputs};
+
+use super::{RunArgs, progress, table};
+
+/// Loads, runs, summarises and writes one scenario.
+pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // --trials and --seed are overrides like any other, so they enter the scenario hash.
+    let mut sets = args.sets.clone();
+    if let Some(t) = args.trials {
+        sets.push(format!("simulation.trials={t}"));
+    }
+    if let Some(s) = args.seed {
+        sets.push(format!("simulation.seed={s}"));
+    }
+    let model = scenario::load_model(&args.scenario, &sets)?;
+
+    let bar = progress::bar(model.trials, args.quiet);
+    let on_progress = |done: u64| bar.set_position(done);
+    let t0 = Instant::now();
+    let sim = simulate(
+        &model,
+        &RunOptions {
+            threads: args.threads,
+            trials: None,
+            progress: Some(&on_progress),
+        },
+    )?;
+    let simulate_seconds = t0.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let t1 = Instant::now();
+    let summary = summarise(&model, &sim);
+    let statistics_seconds = t1.elapsed().as_secs_f64();
+
+    let t2 = Instant::now();
+    let dir = output::create_dir(&args.out, &model.name)?;
+    let mut files = write_outputs(&dir, &model, &sim, &summary, WriteOptions { csv: args.csv })?;
+    let write_seconds = t2.elapsed().as_secs_f64();
+    let threads = if args.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.threads
+    };
+    let info = RunInfo {
+        version: shortfall::VERSION.to_string(),
+        threads,
+        trials: model.trials,
+        simulate_seconds,
+        statistics_seconds,
+        write_seconds,
+        total_seconds: started.elapsed().as_secs_f64(),
+        trials_per_second: model.trials as f64 / simulate_seconds.max(1e-9),
+        started_unix,
+        scenario_file: args.scenario.display().to_string(),
+        overrides: sets,
+    };
+    let run_json = dir.join("run.json");
+    output::write_json(&run_json, &info)?;
+    files.push(run_json);
+
+    if !args.quiet {
+        print!("{}", table::render(&summary));
+        println!(
+            "  {:.0} trials/s on {threads} threads; wrote {}",
+            info.trials_per_second,
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

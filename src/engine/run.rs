@@ -1,0 +1,133 @@
+//! The driver: trials in fixed-size chunks, in parallel with rayon, reduced
+//! in chunk order so that the results do not depend on the thread count.
+
+use std::ops::Range;
+use std::sync::Mutex;
+
+use ndarray::Array2;
+use rayon::prelude::*;
+
+use super::trial::{HIST_WIDTH, NCOLS, StepSums, Trace, Workspace, run_trial};
+use crate::error::Error;
+use crate::scenario::Model;
+
+/// Trials per chunk. A constant, independent of the number of threads.
+pub const CHUNK: usize = 512;
+/// Chunks run between two reductions (bounds the memory of per-chunk sums).
+const WAVE: usize = 64;
+
+/// How to run.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// The trials to run (default: all of `0..model.trials`). A shard runs a
+    /// sub-range; trial `i` gives the same row whichever range it is run in.
+    pub trials: Option<Range<u64>>,
+    /// Called with the number of trials finished so far, from the calling thread.
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+/// What a simulation produces.
+#[derive(Debug, Clone)]
+pub struct SimOutput {
+    /// The trials that were run.
+    pub trials: Range<u64>,
+    /// One row per trial, columns as [`super::trial::COLUMNS`].
+    pub table: Array2<f64>,
+    /// Per-step sums over all trials.
+    pub sums: StepSums,
+    /// Per-step storage histogram, steps × [`HIST_WIDTH`] counts.
+    pub storage_hist: Vec<u64>,
+}
+
+/// Runs the model's trials.
+pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error> {
+    let range = opts.trials.clone().unwrap_or(0..model.trials);
+    let n = usize::try_from(range.end.saturating_sub(range.start))
+        .map_err(|_| Error::Usage("too many trials for this machine".into()))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", opts.threads)))?;
+    let threads = pool.current_num_threads();
+    let hist_len = model.steps * HIST_WIDTH;
+    let hists: Vec<Mutex<Vec<u32>>> = (0..threads)
+        .map(|_| Mutex::new(vec![0; hist_len]))
+        .collect();
+    let mut rows = vec![0.0f64; n * NCOLS];
+    let mut sums = StepSums::new(model);
+    let mut done = 0u64;
+
+    pool.install(|| {
+        for (w, wave) in rows.chunks_mut(WAVE * CHUNK * NCOLS).enumerate() {
+            let results: Vec<StepSums> = wave
+                .par_chunks_mut(CHUNK * NCOLS)
+                .enumerate()
+                .map(|(k, chunk_rows)| {
+                    let first = range.start + ((w * WAVE + k) * CHUNK) as u64;
+                    let mut ws = Workspace::new(model);
+                    let mut chunk_sums = StepSums::new(model);
+                    let tid = rayon::current_thread_index().unwrap_or(0);
+                    let mut hist = hists[tid].lock().expect("histogram lock");
+                    for (i, row) in chunk_rows.chunks_mut(NCOLS).enumerate() {
+                        run_trial(
+                            model,
+                            first + i as u64,
+                            &mut ws,
+                            &mut chunk_sums,
+                            &mut hist,
+                            row,
+                            None,
+                        );
+                    }
+                    chunk_sums
+                })
+                .collect();
+            for r in &results {
+                sums.add(r);
+            }
+            done += (wave.len() / NCOLS) as u64;
+            if let Some(p) = opts.progress {
+                p(done);
+            }
+        }
+    });
+
+    // Integer counts: the order of this sum does not matter.
+    let mut storage_hist = vec![0u64; hist_len];
+    for h in hists {
+        let h = h.into_inner().expect("histogram lock");
+        storage_hist
+            .iter_mut()
+            .zip(h)
+            .for_each(|(a, b)| *a += u64::from(b));
+    }
+    let table = Array2::from_shape_vec((n, NCOLS), rows).expect("rows × columns");
+    Ok(SimOutput {
+        trials: range,
+        table,
+        sums,
+        storage_hist,
+    })
+}
+
+/// Runs one trial and records it step by step (for tests and diagnostics).
+/// Gives exactly the row [`simulate`] gives for the same trial.
+pub fn trace_trial(model: &Model, trial: u64) -> (Trace, [f64; NCOLS]) {
+    let mut ws = Workspace::new(model);
+    let mut sums = StepSums::new(model);
+    let mut hist = vec![0u32; model.steps * HIST_WIDTH];
+    let mut row = [0.0; NCOLS];
+    let mut trace = Trace::default();
+    run_trial(
+        model,
+        trial,
+        &mut ws,
+        &mut sums,
+        &mut hist,
+        &mut row,
+        Some(&mut trace),
+    );
+    (trace, row)
+}

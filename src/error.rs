@@ -1,0 +1,104 @@
+//! The library's error type.
+//!
+//! Every error that comes from bad input names the file and the field; the
+//! command-line tool maps [`Error::is_input`] errors to exit code 2.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One thing wrong with a scenario: where it is, which field, and what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `file:line:column` when the value came from a file, `--set` when it came
+    /// from the command line, or empty when the problem is about a missing field.
+    pub location: String,
+    /// Dotted path of the field, e.g. `supplier.sakhalin2.outage.duration_days`
+    /// (array-of-table entries are named by their `id` where they have one).
+    pub field: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.location.is_empty() {
+            write!(f, "{}: ", self.location)?;
+        }
+        if self.field.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+/// Everything that can go wrong in `shortfall`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A scenario file (or its `extends` chain, or a `--set`) is invalid.
+    #[error("{} in {}:\n{}", plural(problems.len(), "problem"), file.display(), list(problems))]
+    Scenario {
+        /// The scenario file that was loaded (the top of the `extends` chain).
+        file: PathBuf,
+        /// All problems found, in file order where possible.
+        problems: Vec<Problem>,
+    },
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// An output file could not be written.
+    #[error("cannot write {}: {message}", path.display())]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// What failed.
+        message: String,
+    },
+    /// A bad command-line value that is not part of a scenario.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// True for errors caused by the user's input (exit code 2), false for
+    /// failures while running or writing (exit code 1).
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            Error::Scenario { .. } | Error::Usage(_) | Error::Read { .. }
+        )
+    }
+
+    /// Convenience constructor for a scenario error with a single problem.
+    pub fn scenario(file: impl Into<PathBuf>, problem: Problem) -> Error {
+        Error::Scenario {
+            file: file.into(),
+            problems: vec![problem],
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Result alias used throughout the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,185 @@
+//! `shortfall`: a Monte Carlo simulator of an energy importer's supply shortfall.
+//!
+//! It samples supply shocks across an importer's suppliers (technical
+//! outages and common-cause events), lets substitutes arrive after their
+//! lead time, runs storage step by step, and reports the distribution of the
+//! shortfall. The scenario format and the model are fixed in
+//! `docs/scenario-format.md` and `docs/model.md`.
+//!
+//! The data path:
+//! ```text
+//! scenario.toml → scenario::raw (tree) → scenario::merge (extends, --set)
+//!   → scenario::validate (Scenario) → scenario::model (Model)
+//!   → engine (SimOutput: trial table + per-step sums) → stats (Summary) → output
+//! ```
+//!
+//! ```no_run
+//! use shortfall::{engine, scenario};
+//! let model = scenario::load_model("scenarios/japan-2024.toml".as_ref(), &[]).unwrap();
+//! let sim = engine::simulate(&model, &engine::RunOptions::default()).unwrap();
+//! let summary = shortfall::summarise(&model, &sim);
+//! println!("P(shortfall) = {:.4}", summary.metrics.shortfall_probability.mean);
+//! ```
+#![warn(missing_docs)]
+
+pub mod dist;
+pub mod engine;
+pub mod error;
+pub mod output;
+pub mod scenario;
+pub mod stats;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use error::{Error, Problem, Result};
+
+use engine::{COLUMNS, SimOutput};
+use scenario::Model;
+use stats::Metrics;
+
+/// The crate version, written into every summary.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Mean volume lost per trial attributed to one supplier or event.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EntityMean {
+    /// The entity's id.
+    pub id: String,
+    /// Mean over trials, in the scenario's unit.
+    pub mean: f64,
+}
+
+/// Everything in summary.json. Identical inputs give identical bytes: nothing
+/// here depends on time, threads or machine.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario title.
+    pub title: String,
+    /// Base seed.
+    pub seed: u64,
+    /// Number of trials summarised.
+    pub trials: u64,
+    /// Version of shortfall that produced it.
+    pub version: String,
+    /// SHA-256 of the merged scenario's canonical serialisation.
+    pub scenario_sha256: String,
+    /// Volume unit.
+    pub unit: String,
+    /// Step length name.
+    pub step: String,
+    /// Number of steps.
+    pub steps: usize,
+    /// Date of step 0.
+    pub start: String,
+    /// The per-trial columns, in the order of trials.npy.
+    pub columns: Vec<String>,
+    /// Statistics of every column plus the adequacy metrics.
+    pub metrics: Metrics,
+    /// Mean volume lost at source per supplier (outages and events combined).
+    pub lost_by_supplier: Vec<EntityMean>,
+    /// Mean volume each event's supply effects remove (gross: where losses
+    /// overlap, each event is credited with what it alone would remove).
+    pub lost_by_event: Vec<EntityMean>,
+}
+
+/// Summarises a finished simulation.
+pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
+    let n = sim.table.nrows() as f64;
+    let means = |ids: Vec<&str>, sums: &[f64]| -> Vec<EntityMean> {
+        ids.into_iter()
+            .zip(sums)
+            .map(|(id, s)| EntityMean {
+                id: id.to_string(),
+                mean: s / n,
+            })
+            .collect()
+    };
+    Summary {
+        scenario: model.name.clone(),
+        title: model.title.clone(),
+        seed: model.seed,
+        trials: sim.table.nrows() as u64,
+        version: VERSION.to_string(),
+        scenario_sha256: model.scenario_sha256.clone(),
+        unit: model.unit.clone(),
+        step: model.step.name().to_string(),
+        steps: model.steps,
+        start: model.scenario.start.format("%Y-%m-%d").to_string(),
+        columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        metrics: stats::metrics(sim.table.view()),
+        lost_by_supplier: means(
+            model.suppliers.iter().map(|s| s.id.as_str()).collect(),
+            &sim.sums.lost_by_supplier,
+        ),
+        lost_by_event: means(
+            model.events.iter().map(|e| e.id.as_str()).collect(),
+            &sim.sums.lost_by_event,
+        ),
+    }
+}
+
+/// Timing and machine facts of one run (run.json); kept out of summary.json
+/// so that the summary is byte-identical for identical inputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// shortfall version.
+    pub version: String,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Trials run.
+    pub trials: u64,
+    /// Seconds spent simulating.
+    pub simulate_seconds: f64,
+    /// Seconds spent on statistics.
+    pub statistics_seconds: f64,
+    /// Seconds spent writing files.
+    pub write_seconds: f64,
+    /// Total wall-clock seconds.
+    pub total_seconds: f64,
+    /// Trials per second of simulation.
+    pub trials_per_second: f64,
+    /// When the run started, seconds since the Unix epoch.
+    pub started_unix: u64,
+    /// The scenario file as given.
+    pub scenario_file: String,
+    /// The `--set` overrides, in order.
+    pub overrides: Vec<String>,
+}
+
+/// Which optional files to write.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Also write trials.csv.
+    pub csv: bool,
+}
+
+/// Writes summary.json, timeseries.csv, trials.npy, summary.md (and
+/// trials.csv on request) into `dir`. Returns the files written.
+pub fn write_outputs(
+    dir: &Path,
+    model: &Model,
+    sim: &SimOutput,
+    summary: &Summary,
+    opts: WriteOptions,
+) -> Result<Vec<PathBuf>> {
+    let path = |name: &str| dir.join(name);
+    let mut written = Vec::new();
+    output::write_json(&path("summary.json"), summary)?;
+    written.push(path("summary.json"));
+    output::write_timeseries(&path("timeseries.csv"), &stats::step_rows(model, sim))?;
+    written.push(path("timeseries.csv"));
+    output::write_trials_npy(&path("trials.npy"), sim)?;
+    written.push(path("trials.npy"));
+    if opts.csv {
+        output::write_trials_csv(&path("trials.csv"), sim)?;
+        written.push(path("trials.csv"));
+    }
+    let md = output::markdown::render(summary);
+    output::atomic_write(&path("summary.md"), |w| w.write_all(md.as_bytes()))?;
+    written.push(path("summary.md"));
+    Ok(written)
+}

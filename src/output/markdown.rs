@@ -1,0 +1,123 @@
+//! summary.md: the results as a Markdown section ready to paste into a report.
+
+use std::fmt::Write as _;
+
+use crate::Summary;
+
+/// Formats a number with `digits` significant decimals, without noise.
+fn num(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    format!("{x:.decimals$}")
+}
+
+fn pct(x: f64) -> String {
+    if x == 0.0 {
+        "0%".into()
+    } else if x < 0.001 {
+        format!("{:.3}%", x * 100.0)
+    } else {
+        format!("{:.2}%", x * 100.0)
+    }
+}
+
+/// Renders summary.md.
+pub fn render(s: &Summary) -> String {
+    let m = &s.metrics;
+    let short = m.column("shortfall").expect("shortfall column");
+    let u = &s.unit;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", s.title);
+    let _ = writeln!(
+        out,
+        "Scenario `{}`, {} trials, seed {}, {} steps of one {} from {}. Scenario SHA-256 `{}`; shortfall {}.\n",
+        s.scenario,
+        s.trials,
+        s.seed,
+        s.steps,
+        s.step,
+        s.start,
+        &s.scenario_sha256[..16],
+        s.version
+    );
+    let _ = writeln!(out, "| Measure | Estimate | 95% interval |");
+    let _ = writeln!(out, "|---|---:|---:|");
+    let p = m.shortfall_probability;
+    let _ = writeln!(
+        out,
+        "| P(shortfall > 0) | {} ± {} (SE) | {} – {} |",
+        pct(p.mean),
+        pct(p.se),
+        pct((p.mean - 1.96 * p.se).max(0.0)),
+        pct((p.mean + 1.96 * p.se).min(1.0))
+    );
+    let _ = writeln!(
+        out,
+        "| Expected unserved energy (EUE), {u} | {} ± {} (SE) | {} – {} |",
+        num(m.eue.mean, 4),
+        num(m.eue.se, 4),
+        num((m.eue.mean - 1.96 * m.eue.se).max(0.0), 4),
+        num(m.eue.mean + 1.96 * m.eue.se, 4)
+    );
+    let _ = writeln!(
+        out,
+        "| NEUE, ppm of demand | {} ± {} (SE) | |",
+        num(m.neue_ppm.mean, 1),
+        num(m.neue_ppm.se, 1)
+    );
+    let _ = writeln!(
+        out,
+        "| LOLE, {}s with a shortfall | {} ± {} (SE) | |",
+        s.step,
+        num(m.lole.mean, 3),
+        num(m.lole.se, 3)
+    );
+    for (name, v, ci) in [
+        ("P50", short.p50, short.p50_ci),
+        ("P95 (1 in 20)", short.p95, short.p95_ci),
+        ("P99 (1 in 100)", short.p99, short.p99_ci),
+    ] {
+        let _ = writeln!(
+            out,
+            "| Shortfall {name}, {u} | {} | {} – {} |",
+            num(v, 4),
+            num(ci[0], 4),
+            num(ci[1], 4)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| Shortfall CVaR95 (mean of worst 5%), {u} | {} | |",
+        num(short.cvar95, 4)
+    );
+    if let Some(st) = m.column("storage_min") {
+        let _ = writeln!(
+            out,
+            "| Lowest storage level, median trial, {u} | {} | {} – {} |",
+            num(st.p50, 3),
+            num(st.p50_ci[0], 3),
+            num(st.p50_ci[1], 3)
+        );
+    }
+    for (col, label) in [
+        ("supply_lost", "Supply lost at source"),
+        ("substitute_used", "Substitute deliveries"),
+        ("emergency_used", "Emergency cover used"),
+    ] {
+        if let Some(c) = m.column(col) {
+            let _ = writeln!(
+                out,
+                "| {label} (mean), {u} | {} ± {} (SE) | |",
+                num(c.mean, 3),
+                num(c.se, 3)
+            );
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Quantile intervals are distribution-free (order statistics, binomial). P(shortfall) and EUE intervals are ±1.96 SE."
+    );
+    out
+}

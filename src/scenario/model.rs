@@ -1,0 +1,400 @@
+//! The compiled model the engine consumes: per-step arrays, samplers and
+//! indices, built once from a validated [`Scenario`]. Nothing here is
+//! re-checked during a trial.
+
+use chrono::{Datelike, Duration, Months, NaiveDate};
+use sha2::{Digest, Sha256};
+
+use super::validate::{DemandBase, InitialState, Occurrence, OutageSpec, Scenario, Step, Trigger};
+use crate::dist::{Sampler, days_to_steps};
+
+/// An alternating up/down process in whole steps.
+#[derive(Debug, Clone)]
+pub struct OutageModel {
+    /// Per-step failure probability `1 - exp(-rate / steps_per_year)`.
+    pub p_fail: f64,
+    /// Duration of an outage, in days.
+    pub duration_days: Sampler,
+    /// Fraction lost per outage (clamped to [0, 1] when drawn).
+    pub loss: Sampler,
+    /// Probability that the process starts in an outage.
+    pub p_start_down: f64,
+}
+
+/// A compiled supplier.
+#[derive(Debug, Clone)]
+pub struct SupplierModel {
+    /// Id (for reports).
+    pub id: String,
+    /// Stream key (stable hash of the id).
+    pub key: u64,
+    /// `volume / steps_per_year`: the per-step volume before the profile multiplier.
+    pub volume_per_step: f64,
+    /// Index into [`Model::shapes`].
+    pub shape: usize,
+    /// Transit delay in whole steps.
+    pub transit: usize,
+    /// Outage process, if any (and with a positive rate).
+    pub outage: Option<OutageModel>,
+}
+
+/// A compiled substitute.
+#[derive(Debug, Clone)]
+pub struct SubstituteModel {
+    /// Id (for reports).
+    pub id: String,
+    /// Stream key.
+    pub key: u64,
+    /// Capacity per step, `capacity / steps_per_year`.
+    pub capacity_per_step: f64,
+    /// Lead time in whole steps.
+    pub lead: usize,
+    /// What makes it deliver.
+    pub trigger: Trigger,
+    /// Target storage level (storage trigger).
+    pub target: f64,
+    /// Budget over the horizon (infinite when not given).
+    pub budget: f64,
+    /// Cost per unit delivered.
+    pub cost: f64,
+    /// Outage process, if any.
+    pub outage: Option<OutageModel>,
+    /// Whether its availability can ever drop below 1 (outage or events).
+    pub can_fail: bool,
+}
+
+/// How many times an event occurs in a trial.
+#[derive(Debug, Clone)]
+pub enum EventCount {
+    /// Once with probability p.
+    Bernoulli(f64),
+    /// A Poisson number over the horizon (`None` when the mean is 0).
+    Poisson(Option<rand_distr::Poisson<f64>>),
+}
+
+/// A compiled event.
+#[derive(Debug, Clone)]
+pub struct EventModel {
+    /// Id (for reports).
+    pub id: String,
+    /// Stream key.
+    pub key: u64,
+    /// How many times it occurs.
+    pub count: EventCount,
+    /// Start day sampler.
+    pub start_days: Sampler,
+    /// Duration sampler in days (`None`: lasts to the end of the horizon).
+    pub duration_days: Option<Sampler>,
+    /// (supplier index, fraction lost).
+    pub supply: Vec<(usize, Sampler)>,
+    /// (substitute index, fraction of capacity lost).
+    pub substitute: Vec<(usize, Sampler)>,
+    /// Demand multiplier while active.
+    pub demand: Option<Sampler>,
+}
+
+/// Everything the engine needs, with ids resolved to indices.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Scenario name.
+    pub name: String,
+    /// Scenario title.
+    pub title: String,
+    /// Volume unit.
+    pub unit: String,
+    /// Currency of costs, if given.
+    pub currency: Option<String>,
+    /// Step length.
+    pub step: Step,
+    /// Steps per year as a float.
+    pub steps_per_year: f64,
+    /// Number of steps.
+    pub steps: usize,
+    /// Number of trials.
+    pub trials: u64,
+    /// Base seed.
+    pub seed: u64,
+    /// The date (or date-time, for hourly steps) of each step, as text.
+    pub step_labels: Vec<String>,
+    /// Calendar month (0-11) of each step.
+    pub months: Vec<u8>,
+    /// Base demand per step (before the level, noise and events).
+    pub demand_base: Vec<f64>,
+    /// Per-trial demand level multiplier.
+    pub demand_level: Sampler,
+    /// Noise `(sd, autocorrelation)` if any.
+    pub noise: Option<(f64, f64)>,
+    /// Storage capacity.
+    pub storage_capacity: f64,
+    /// Storage operating floor.
+    pub storage_minimum: f64,
+    /// Initial storage level (clamped to [minimum, capacity] when drawn).
+    pub storage_initial: Sampler,
+    /// Suppliers in file order.
+    pub suppliers: Vec<SupplierModel>,
+    /// Distinct volume shapes: per-step profile multipliers (index 0 is flat, all ones).
+    pub shapes: Vec<Vec<f64>>,
+    /// Prefix sums of each shape (length steps + 1).
+    pub shape_cumsum: Vec<Vec<f64>>,
+    /// Σ over suppliers of their per-step volume, before any loss.
+    pub base_supply: Vec<f64>,
+    /// Substitutes in file order.
+    pub substitutes: Vec<SubstituteModel>,
+    /// Events in file order.
+    pub events: Vec<EventModel>,
+    /// Whether any event changes demand.
+    pub has_demand_events: bool,
+    /// Indices of the loss-, storage- and shortfall-triggered substitutes, in file order.
+    pub subs_by_trigger: [Vec<usize>; 3],
+    /// Stream key for demand draws.
+    pub demand_key: u64,
+    /// Stream key for the storage draw.
+    pub storage_key: u64,
+    /// SHA-256 of the canonical merged scenario.
+    pub scenario_sha256: String,
+    /// The validated scenario it was built from.
+    pub scenario: Scenario,
+}
+
+/// Stable 64-bit hash of an entity id: the first 8 bytes (little-endian) of
+/// SHA-256 of the id's UTF-8 bytes. Unlike `std`'s hasher, this never changes.
+pub fn stream_key(id: &str) -> u64 {
+    let digest = Sha256::digest(id.as_bytes());
+    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+}
+
+/// Days in each month of a 365-day year.
+const MONTH_DAYS: [f64; 12] = [31., 28., 31., 30., 31., 30., 31., 31., 30., 31., 30., 31.];
+
+impl Model {
+    /// Compiles a validated scenario. Fails only on a hash collision between
+    /// two ids (astronomically unlikely), reported as a message.
+    pub fn compile(scenario: Scenario) -> Result<Model, String> {
+        let s = &scenario;
+        let spy = s.step.per_year() as f64;
+        let steps = s.steps;
+        let (step_labels, months) = calendar(s.start, s.step, steps);
+
+        let demand_base: Vec<f64> = match &s.demand {
+            DemandBase::PerStep(v) => v.clone(),
+            DemandBase::Annual {
+                annual,
+                seasonality,
+            } => {
+                let per_step = annual / spy;
+                match seasonality {
+                    None => vec![per_step; steps],
+                    Some(w) => {
+                        let mean: f64 =
+                            w.iter().zip(MONTH_DAYS).map(|(w, d)| w * d).sum::<f64>() / 365.0;
+                        months
+                            .iter()
+                            .map(|&m| per_step * w[m as usize] / mean)
+                            .collect()
+                    }
+                }
+            }
+        };
+
+        let outage = |o: &Option<OutageSpec>| -> Option<OutageModel> {
+            let o = o.as_ref()?;
+            if o.rate_per_year <= 0.0 {
+                return None;
+            }
+            let p_fail = -(-o.rate_per_year / spy).exp_m1();
+            let e_up = 1.0 / p_fail;
+            let e_down = o.duration_days.expected_duration_steps(spy);
+            let p_start_down = match o.initial {
+                InitialState::Up => 0.0,
+                InitialState::Stationary => e_down / (e_up + e_down),
+            };
+            Some(OutageModel {
+                p_fail,
+                duration_days: o.duration_days.sampler(),
+                loss: o.loss.sampler(),
+                p_start_down,
+            })
+        };
+        let whole_steps = |days: f64| days_to_steps(days, spy).ceil().max(0.0) as usize;
+
+        let mut shapes: Vec<Vec<f64>> = vec![vec![1.0; steps]];
+        let mut suppliers = Vec::with_capacity(s.suppliers.len());
+        for sup in &s.suppliers {
+            let shape: Vec<f64> = match &sup.profile {
+                None => vec![1.0; steps],
+                Some(p) if p.len() == 12 => months.iter().map(|&m| p[m as usize]).collect(),
+                Some(p) => p.clone(),
+            };
+            let index = match shapes.iter().position(|x| *x == shape) {
+                Some(i) => i,
+                None => {
+                    shapes.push(shape);
+                    shapes.len() - 1
+                }
+            };
+            suppliers.push(SupplierModel {
+                id: sup.id.clone(),
+                key: stream_key(&sup.id),
+                volume_per_step: sup.volume / spy,
+                shape: index,
+                transit: whole_steps(sup.transit_days),
+                outage: outage(&sup.outage),
+            });
+        }
+        let shape_cumsum: Vec<Vec<f64>> = shapes
+            .iter()
+            .map(|sh| {
+                let mut c = Vec::with_capacity(steps + 1);
+                c.push(0.0);
+                let mut acc = 0.0;
+                for v in sh {
+                    acc += v;
+                    c.push(acc);
+                }
+                c
+            })
+            .collect();
+        let base_supply: Vec<f64> = (0..steps)
+            .map(|t| {
+                suppliers
+                    .iter()
+                    .map(|m| m.volume_per_step * shapes[m.shape][t])
+                    .sum()
+            })
+            .collect();
+
+        let mut substitutes: Vec<SubstituteModel> = s
+            .substitutes
+            .iter()
+            .map(|sub| SubstituteModel {
+                id: sub.id.clone(),
+                key: stream_key(&sub.id),
+                capacity_per_step: sub.capacity / spy,
+                lead: whole_steps(sub.lead_days),
+                trigger: sub.trigger,
+                target: sub.target.unwrap_or(0.0),
+                budget: sub.volume.unwrap_or(f64::INFINITY),
+                cost: sub.cost,
+                outage: outage(&sub.outage),
+                can_fail: false,
+            })
+            .collect();
+
+        let horizon_years = steps as f64 / spy;
+        let events: Vec<EventModel> = s
+            .events
+            .iter()
+            .map(|e| EventModel {
+                id: e.id.clone(),
+                key: stream_key(&e.id),
+                count: match e.occurrence {
+                    Occurrence::Probability(p) => EventCount::Bernoulli(p),
+                    Occurrence::RatePerYear(r) => {
+                        EventCount::Poisson(rand_distr::Poisson::new(r * horizon_years).ok())
+                    }
+                },
+                start_days: e.start_day.sampler(),
+                duration_days: e.duration_days.as_ref().map(|d| d.sampler()),
+                supply: e.supply.iter().map(|(i, d)| (*i, d.sampler())).collect(),
+                substitute: e
+                    .substitute
+                    .iter()
+                    .map(|(i, d)| (*i, d.sampler()))
+                    .collect(),
+                demand: e.demand.as_ref().map(|d| d.sampler()),
+            })
+            .collect();
+        for sub in substitutes.iter_mut().enumerate() {
+            let (j, sub) = sub;
+            sub.can_fail = sub.outage.is_some()
+                || events
+                    .iter()
+                    .any(|e| e.substitute.iter().any(|(i, _)| *i == j));
+        }
+        let has_demand_events = events.iter().any(|e| e.demand.is_some());
+        let subs_by_trigger = [Trigger::Loss, Trigger::Storage, Trigger::Shortfall].map(|tr| {
+            (0..substitutes.len())
+                .filter(|&j| substitutes[j].trigger == tr)
+                .collect()
+        });
+
+        let demand_key = stream_key("@demand");
+        let storage_key = stream_key("@storage");
+        let mut keys: Vec<(u64, &str)> = vec![(demand_key, "@demand"), (storage_key, "@storage")];
+        keys.extend(suppliers.iter().map(|m| (m.key, m.id.as_str())));
+        keys.extend(substitutes.iter().map(|m| (m.key, m.id.as_str())));
+        keys.extend(events.iter().map(|m| (m.key, m.id.as_str())));
+        keys.sort();
+        if let Some(w) = keys.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(format!(
+                "ids \"{}\" and \"{}\" hash to the same random stream; rename one",
+                w[0].1, w[1].1
+            ));
+        }
+
+        let scenario_sha256: String = Sha256::digest(s.canonical.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Model {
+            name: s.name.clone(),
+            title: s.title.clone(),
+            unit: s.unit.clone(),
+            currency: s.currency.clone(),
+            step: s.step,
+            steps_per_year: spy,
+            steps,
+            trials: s.trials,
+            seed: s.seed,
+            step_labels,
+            months,
+            demand_base,
+            demand_level: s.demand_level.sampler(),
+            noise: s.noise.map(|n| (n.sd, n.autocorrelation)),
+            storage_capacity: s.storage_capacity,
+            storage_minimum: s.storage_minimum,
+            storage_initial: s.storage_initial.sampler(),
+            suppliers,
+            shapes,
+            shape_cumsum,
+            base_supply,
+            substitutes,
+            events,
+            has_demand_events,
+            subs_by_trigger,
+            demand_key,
+            storage_key,
+            scenario_sha256,
+            scenario,
+        })
+    }
+}
+
+/// Labels and calendar months of each step: step t falls on
+/// `start + t × step_days` days (for monthly steps, t calendar months).
+fn calendar(start: NaiveDate, step: Step, steps: usize) -> (Vec<String>, Vec<u8>) {
+    let mut labels = Vec::with_capacity(steps);
+    let mut months = Vec::with_capacity(steps);
+    for t in 0..steps {
+        let (date, hour) = match step {
+            Step::Hour => (start + Duration::days((t / 24) as i64), Some(t % 24)),
+            Step::Day => (start + Duration::days(t as i64), None),
+            Step::Week => (
+                start + Duration::days((t as f64 * 365.0 / 52.0).floor() as i64),
+                None,
+            ),
+            Step::Month => (
+                start
+                    .checked_add_months(Months::new(t as u32))
+                    .unwrap_or(NaiveDate::MAX),
+                None,
+            ),
+        };
+        labels.push(match hour {
+            Some(h) => format!("{}T{h:02}:00", date.format("%Y-%m-%d")),
+            None => date.format("%Y-%m-%d").to_string(),
+        });
+        months.push(date.month0() as u8);
+    }
+    (labels, months)
+}

@@ -1,0 +1,1385 @@
+//! Reads the merged raw tree into a typed, checked [`Scenario`].
+//!
+//! Every table is read through [`Fields`], which remembers the keys asked
+//! for; whatever is left over is an unknown key, reported with a "did you
+//! mean" suggestion. All problems of a file are collected and reported at
+//! once.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::raw::{Node, Origin, Value};
+use crate::dist::{DIST_KINDS, DistSpec};
+use crate::error::Problem;
+
+/// The length of one simulation step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    /// 8760 steps a year.
+    Hour,
+    /// 365 steps a year.
+    Day,
+    /// 52 steps a year.
+    Week,
+    /// 12 steps a year.
+    Month,
+}
+
+impl Step {
+    /// Steps per year: 8760, 365, 52 or 12.
+    pub fn per_year(self) -> usize {
+        match self {
+            Step::Hour => 8760,
+            Step::Day => 365,
+            Step::Week => 52,
+            Step::Month => 12,
+        }
+    }
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Hour => "hour",
+            Step::Day => "day",
+            Step::Week => "week",
+            Step::Month => "month",
+        }
+    }
+}
+
+/// How an outage process starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitialState {
+    /// In an outage with the stationary probability `E[down] / (E[up] + E[down])`.
+    Stationary,
+    /// Always up at step 0.
+    Up,
+}
+
+/// An alternating up/down outage process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutageSpec {
+    /// Outages per year of up time.
+    pub rate_per_year: f64,
+    /// Duration of each outage, in days.
+    pub duration_days: DistSpec,
+    /// Fraction of volume lost during each outage (clamped to [0, 1]).
+    pub loss: DistSpec,
+    /// How the process starts.
+    pub initial: InitialState,
+}
+
+/// A supplier of the importer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplierSpec {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Volume delivered to this market in normal operation, unit/yr.
+    pub volume: f64,
+    /// Optional nameplate capacity of the plant, unit/yr (reports only).
+    pub capacity: Option<f64>,
+    /// Optional multipliers: 12 (calendar months) or one per step.
+    pub profile: Option<Vec<f64>>,
+    /// Source-to-market delay in days.
+    pub transit_days: f64,
+    /// Optional outage process.
+    pub outage: Option<OutageSpec>,
+}
+
+/// What makes a substitute deliver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trigger {
+    /// Replaces volume lost at source, arriving after the lead time.
+    Loss,
+    /// Restocks storage toward a target level.
+    Storage,
+    /// Emergency cover in the same step as a shortfall.
+    Shortfall,
+}
+
+/// A substitute source of supply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubstituteSpec {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Maximum rate, unit/yr.
+    pub capacity: f64,
+    /// Order-to-arrival delay in days.
+    pub lead_days: f64,
+    /// What makes it deliver.
+    pub trigger: Trigger,
+    /// Storage level ordered up to (trigger = storage only).
+    pub target: Option<f64>,
+    /// Optional budget over the horizon (unit).
+    pub volume: Option<f64>,
+    /// Optional outage process.
+    pub outage: Option<OutageSpec>,
+    /// Cost per unit delivered.
+    pub cost: f64,
+}
+
+/// How often an event happens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Occurrence {
+    /// Once with this probability.
+    Probability(f64),
+    /// A Poisson number of times at this rate per year.
+    RatePerYear(f64),
+}
+
+/// A common-cause shock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventSpec {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// How often it happens.
+    pub occurrence: Occurrence,
+    /// Start, in days from the start of the horizon.
+    pub start_day: DistSpec,
+    /// Duration in days; `None` means the whole horizon.
+    pub duration_days: Option<DistSpec>,
+    /// Fraction of each named supplier's volume lost (supplier index, fraction).
+    pub supply: Vec<(usize, DistSpec)>,
+    /// Fraction of each named substitute's capacity lost (substitute index, fraction).
+    pub substitute: Vec<(usize, DistSpec)>,
+    /// Demand multiplier while active.
+    pub demand: Option<DistSpec>,
+}
+
+/// Demand before per-trial randomness.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DemandBase {
+    /// An annual total with optional monthly seasonality weights.
+    Annual {
+        /// unit/yr.
+        annual: f64,
+        /// 12 monthly weights, not yet rescaled.
+        seasonality: Option<Vec<f64>>,
+    },
+    /// A volume per step (from `per_step` or `per_step_csv`).
+    PerStep(Vec<f64>),
+}
+
+/// AR(1) multiplicative demand noise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Noise {
+    /// Standard deviation of the stationary noise.
+    pub sd: f64,
+    /// Lag-one autocorrelation φ.
+    pub autocorrelation: f64,
+}
+
+/// A validated scenario, still in the file's units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Name, `[a-z0-9_-]+`; names the output folder.
+    pub name: String,
+    /// Title for reports and charts.
+    pub title: String,
+    /// Volume unit (default "Mt").
+    pub unit: String,
+    /// Currency of substitute costs, if given.
+    pub currency: Option<String>,
+    /// Calendar date of step 0.
+    pub start: NaiveDate,
+    /// Step length.
+    pub step: Step,
+    /// Number of steps.
+    pub steps: usize,
+    /// Number of trials.
+    pub trials: u64,
+    /// Base seed.
+    pub seed: u64,
+    /// Base demand.
+    pub demand: DemandBase,
+    /// Per-trial demand level multiplier.
+    pub demand_level: DistSpec,
+    /// Optional per-step noise.
+    pub noise: Option<Noise>,
+    /// Usable storage volume.
+    pub storage_capacity: f64,
+    /// Initial storage level.
+    pub storage_initial: DistSpec,
+    /// Operating floor.
+    pub storage_minimum: f64,
+    /// Suppliers in file order.
+    pub suppliers: Vec<SupplierSpec>,
+    /// Substitutes in file order.
+    pub substitutes: Vec<SubstituteSpec>,
+    /// Events in file order.
+    pub events: Vec<EventSpec>,
+    /// Canonical JSON of the merged scenario (hashed into `scenario_sha256`).
+    pub canonical: String,
+}
+
+/// Reads and checks a merged tree. `per_step_csv` paths are already resolved.
+pub fn validate(root: &mut Node) -> Result<Scenario, Vec<Problem>> {
+    let mut cx = Cx::default();
+    // Load a CSV demand first, so that the canonical form holds the numbers.
+    inline_demand_csv(root, &mut cx);
+    let canonical = canonical_json(&root.to_json());
+    let scenario = read_scenario(root, &mut cx, canonical);
+    cx.problems.sort_by_key(|p| location_key(&p.location));
+    match scenario {
+        Some(s) if cx.problems.is_empty() => Ok(s),
+        _ => {
+            if cx.problems.is_empty() {
+                cx.problems.push(Problem {
+                    location: String::new(),
+                    field: String::new(),
+                    message: "invalid scenario".into(),
+                });
+            }
+            Err(cx.problems)
+        }
+    }
+}
+
+/// Sort key so problems come out in file, line, column order.
+fn location_key(loc: &str) -> (String, usize, usize) {
+    let mut parts = loc.rsplitn(3, ':');
+    let col = parts.next().and_then(|c| c.parse().ok());
+    let line = parts.next().and_then(|l| l.parse().ok());
+    match (parts.next(), line, col) {
+        (Some(file), Some(line), Some(col)) => (file.to_string(), line, col),
+        _ => (loc.to_string(), 0, 0),
+    }
+}
+
+/// Serialises JSON with object keys sorted at every level and no spaces.
+pub fn canonical_json(v: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    match v {
+        J::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let inner: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", J::String((*k).clone()), canonical_json(&map[*k])))
+                .collect();
+            format!("{{{}}}", inner.join(","))
+        }
+        J::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(canonical_json)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        other => other.to_string(),
+    }
+}
+
+#[derive(Default)]
+struct Cx {
+    problems: Vec<Problem>,
+}
+
+impl Cx {
+    fn error(&mut self, origin: Option<&Origin>, field: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            location: origin.map(Origin::describe).unwrap_or_default(),
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+}
+
+/// A table being read: remembers which keys were asked for.
+struct Fields<'a> {
+    path: String,
+    node: &'a Node,
+    known: Vec<&'static str>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(cx: &mut Cx, node: &'a Node, path: &str) -> Option<Fields<'a>> {
+        if node.as_table().is_none() {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a table, not {}", node.value.type_name()),
+            );
+            return None;
+        }
+        Some(Fields {
+            path: path.to_string(),
+            node,
+            known: Vec::new(),
+        })
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'a Node> {
+        self.known.push(key);
+        self.node.get(key)
+    }
+
+    fn path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// Reports every key that was never asked for.
+    fn finish(self, cx: &mut Cx) {
+        for (key, value) in self.node.as_table().into_iter().flatten() {
+            if !self.known.contains(&key.as_str()) {
+                let mut message = format!("unknown key `{key}`");
+                if let Some(s) = suggest(key, &self.known) {
+                    message.push_str(&format!(" (did you mean `{s}`?)"));
+                } else {
+                    message.push_str(&format!("; allowed here: {}", self.known.join(", ")));
+                }
+                cx.error(Some(&value.origin), &self.path(key), message);
+            }
+        }
+    }
+
+    fn number(&mut self, cx: &mut Cx, key: &'static str) -> Option<f64> {
+        let path = self.path(key);
+        self.get(key).and_then(|n| number(cx, n, &path))
+    }
+
+    fn required(&mut self, cx: &mut Cx, key: &'static str, what: &str) -> Option<&'a Node> {
+        let node = self.get(key);
+        if node.is_none() {
+            cx.error(
+                Some(&self.node.origin),
+                &self.path(key),
+                format!("is required ({what})"),
+            );
+        }
+        node
+    }
+
+    /// A number >= 0 (required or optional).
+    fn non_negative(&mut self, cx: &mut Cx, key: &'static str) -> Option<f64> {
+        let path = self.path(key);
+        let node = self.get(key)?;
+        let v = number(cx, node, &path)?;
+        if v < 0.0 {
+            cx.error(Some(&node.origin), &path, format!("must be >= 0, got {v}"));
+            return None;
+        }
+        Some(v)
+    }
+
+    fn string(&mut self, cx: &mut Cx, key: &'static str) -> Option<String> {
+        let path = self.path(key);
+        let node = self.get(key)?;
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            other => {
+                cx.error(
+                    Some(&node.origin),
+                    &path,
+                    format!("must be a string, not {}", other.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words.
+    fn choice(
+        &mut self,
+        cx: &mut Cx,
+        key: &'static str,
+        allowed: &[&'static str],
+    ) -> Option<&'static str> {
+        let path = self.path(key);
+        let node = self.get(key)?;
+        let Value::Str(s) = &node.value else {
+            cx.error(
+                Some(&node.origin),
+                &path,
+                format!("must be one of {}", quoted(allowed)),
+            );
+            return None;
+        };
+        match allowed.iter().find(|a| **a == s) {
+            Some(a) => Some(a),
+            None => {
+                let hint = suggest(s, allowed)
+                    .map_or(String::new(), |h| format!(" (did you mean \"{h}\"?)"));
+                cx.error(
+                    Some(&node.origin),
+                    &path,
+                    format!("must be one of {}, got \"{s}\"{hint}", quoted(allowed)),
+                );
+                None
+            }
+        }
+    }
+
+    fn dist(&mut self, cx: &mut Cx, key: &'static str) -> Option<DistSpec> {
+        let path = self.path(key);
+        self.get(key).and_then(|n| dist(cx, n, &path))
+    }
+
+    fn numbers(&mut self, cx: &mut Cx, key: &'static str) -> Option<Vec<f64>> {
+        let path = self.path(key);
+        self.get(key).and_then(|n| numbers(cx, n, &path))
+    }
+}
+
+fn quoted(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The closest known word, if it is close enough to be a likely typo.
+pub fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(word, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+fn number(cx: &mut Cx, node: &Node, path: &str) -> Option<f64> {
+    let v = match &node.value {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        other => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a number, not {}", other.type_name()),
+            );
+            return None;
+        }
+    };
+    if !v.is_finite() {
+        cx.error(
+            Some(&node.origin),
+            path,
+            format!("must be a finite number, got {v}"),
+        );
+        return None;
+    }
+    Some(v)
+}
+
+fn numbers(cx: &mut Cx, node: &Node, path: &str) -> Option<Vec<f64>> {
+    let Value::Array(items) = &node.value else {
+        cx.error(
+            Some(&node.origin),
+            path,
+            format!(
+                "must be an array of numbers, not {}",
+                node.value.type_name()
+            ),
+        );
+        return None;
+    };
+    let before = cx.problems.len();
+    let values: Vec<f64> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| number(cx, n, &format!("{path}[{i}]")))
+        .collect();
+    (cx.problems.len() == before).then_some(values)
+}
+
+fn integer(cx: &mut Cx, node: &Node, path: &str, min: i128, max: i128) -> Option<i128> {
+    match &node.value {
+        Value::Int(i) if (min..=max).contains(i) => Some(*i),
+        Value::Int(i) => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be between {min} and {max}, got {i}"),
+            );
+            None
+        }
+        other => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a whole number, not {}", other.type_name()),
+            );
+            None
+        }
+    }
+}
+
+/// A distribution: a bare number (fixed) or an inline table tagged by `dist`.
+fn dist(cx: &mut Cx, node: &Node, path: &str) -> Option<DistSpec> {
+    let spec = match &node.value {
+        Value::Int(_) | Value::Float(_) => DistSpec::Fixed {
+            value: number(cx, node, path)?,
+        },
+        Value::Table(_) => {
+            let mut f = Fields::new(cx, node, path)?;
+            let kinds: Vec<&'static str> = DIST_KINDS.iter().map(|(k, _)| *k).collect();
+            let Some(kind) = f.choice(cx, "dist", &kinds) else {
+                if node.get("dist").is_none() {
+                    cx.error(
+                        Some(&node.origin),
+                        path,
+                        format!(
+                            "a distribution table needs `dist`, one of {}",
+                            quoted(&kinds)
+                        ),
+                    );
+                }
+                return None;
+            };
+            let params = DIST_KINDS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, p)| *p)
+                .unwrap_or(&[]);
+            let req = |f: &mut Fields<'_>, cx: &mut Cx, key: &'static str| -> Option<f64> {
+                if f.node.get(key).is_none() {
+                    cx.error(
+                        Some(&node.origin),
+                        &f.path(key),
+                        format!(
+                            "is required for dist = \"{kind}\" (parameters: {})",
+                            params.join(", ")
+                        ),
+                    );
+                    f.known.push(key);
+                    return None;
+                }
+                f.number(cx, key)
+            };
+            let spec = match kind {
+                "fixed" => req(&mut f, cx, "value").map(|value| DistSpec::Fixed { value }),
+                "uniform" => zip2(req(&mut f, cx, "min"), req(&mut f, cx, "max"))
+                    .map(|(min, max)| DistSpec::Uniform { min, max }),
+                "normal" => {
+                    let ms = zip2(req(&mut f, cx, "mean"), req(&mut f, cx, "sd"));
+                    let min = f.number(cx, "min");
+                    let max = f.number(cx, "max");
+                    ms.map(|(mean, sd)| DistSpec::Normal { mean, sd, min, max })
+                }
+                "lognormal" => zip2(req(&mut f, cx, "median"), req(&mut f, cx, "sigma"))
+                    .map(|(median, sigma)| DistSpec::Lognormal { median, sigma }),
+                "exponential" => req(&mut f, cx, "mean").map(|mean| DistSpec::Exponential { mean }),
+                "triangular" | "pert" => {
+                    let (a, b, c) = (
+                        req(&mut f, cx, "min"),
+                        req(&mut f, cx, "mode"),
+                        req(&mut f, cx, "max"),
+                    );
+                    match (a, b, c) {
+                        (Some(min), Some(mode), Some(max)) if kind == "pert" => {
+                            Some(DistSpec::Pert { min, mode, max })
+                        }
+                        (Some(min), Some(mode), Some(max)) => {
+                            Some(DistSpec::Triangular { min, mode, max })
+                        }
+                        _ => None,
+                    }
+                }
+                "beta" => zip2(req(&mut f, cx, "alpha"), req(&mut f, cx, "beta"))
+                    .map(|(alpha, beta)| DistSpec::Beta { alpha, beta }),
+                "gamma" => zip2(req(&mut f, cx, "shape"), req(&mut f, cx, "scale"))
+                    .map(|(shape, scale)| DistSpec::Gamma { shape, scale }),
+                "weibull" => zip2(req(&mut f, cx, "shape"), req(&mut f, cx, "scale"))
+                    .map(|(shape, scale)| DistSpec::Weibull { shape, scale }),
+                "empirical" => {
+                    let values = match f.get("values") {
+                        Some(n) => numbers(cx, n, &f.path("values")),
+                        None => {
+                            cx.error(
+                                Some(&node.origin),
+                                &f.path("values"),
+                                "is required for dist = \"empirical\"",
+                            );
+                            None
+                        }
+                    };
+                    let weights = f.numbers(cx, "weights");
+                    values.map(|values| {
+                        let weights = weights.unwrap_or_else(|| vec![1.0; values.len()]);
+                        DistSpec::Empirical { values, weights }
+                    })
+                }
+                _ => None,
+            };
+            f.finish(cx);
+            spec?
+        }
+        other => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a number or a distribution table like {{ dist = \"uniform\", min = 1, max = 2 }}, not {}", other.type_name()),
+            );
+            return None;
+        }
+    };
+    if let Err(message) = spec.check() {
+        cx.error(Some(&node.origin), path, message);
+        return None;
+    }
+    Some(spec)
+}
+
+fn zip2(a: Option<f64>, b: Option<f64>) -> Option<(f64, f64)> {
+    Some((a?, b?))
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// Replaces `demand.per_step_csv` with `demand.per_step` read from the file.
+fn inline_demand_csv(root: &mut Node, cx: &mut Cx) {
+    let Value::Table(top) = &mut root.value else {
+        return;
+    };
+    let Some((_, demand)) = top.iter_mut().find(|(k, _)| k == "demand") else {
+        return;
+    };
+    let Value::Table(fields) = &mut demand.value else {
+        return;
+    };
+    let Some(pos) = fields.iter().position(|(k, _)| k == "per_step_csv") else {
+        return;
+    };
+    let node = &fields[pos].1;
+    let Value::Str(path) = &node.value else {
+        cx.error(
+            Some(&node.origin),
+            "demand.per_step_csv",
+            format!(
+                "must be a file path (a string), not {}",
+                node.value.type_name()
+            ),
+        );
+        return;
+    };
+    match read_demand_csv(Path::new(path)) {
+        Ok(values) => {
+            if fields.iter().any(|(k, _)| k == "per_step") {
+                cx.error(
+                    Some(&node.origin),
+                    "demand.per_step_csv",
+                    "give per_step or per_step_csv, not both",
+                );
+                return;
+            }
+            let origin = node.origin.clone();
+            let array = values
+                .into_iter()
+                .map(|v| Node {
+                    value: Value::Float(v),
+                    origin: origin.clone(),
+                })
+                .collect();
+            fields[pos] = (
+                "per_step".into(),
+                Node {
+                    value: Value::Array(array),
+                    origin,
+                },
+            );
+        }
+        Err(message) => cx.error(Some(&node.origin), "demand.per_step_csv", message),
+    }
+}
+
+/// Reads a one-column CSV of per-step demand (a header row is optional; with
+/// several columns, the one headed `demand` is used).
+pub fn read_demand_csv(path: &Path) -> Result<Vec<f64>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut column = None;
+    let mut values = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
+        let line = i + 1;
+        if i == 0 && record.get(0).is_some_and(|f| f.parse::<f64>().is_err()) {
+            // A header row.
+            column = if record.len() == 1 {
+                Some(0)
+            } else {
+                Some(record.iter().position(|h| h == "demand").ok_or_else(|| {
+                    format!(
+                        "{}:1: with several columns, one must be headed `demand`",
+                        path.display()
+                    )
+                })?)
+            };
+            continue;
+        }
+        let col = *column.get_or_insert(0);
+        let field = record.get(col).unwrap_or("");
+        let v: f64 = field.parse().map_err(|_| {
+            format!(
+                "{}:{line}: expected a number, got \"{field}\"",
+                path.display()
+            )
+        })?;
+        if !v.is_finite() || v < 0.0 {
+            return Err(format!(
+                "{}:{line}: demand must be a finite number >= 0, got {v}",
+                path.display()
+            ));
+        }
+        values.push(v);
+    }
+    Ok(values)
+}
+
+/// Parses `YYYY-MM-DD` (a TOML date or a string).
+fn date(cx: &mut Cx, node: &Node, path: &str) -> Option<NaiveDate> {
+    let text = match &node.value {
+        Value::Str(s) | Value::Datetime(s) => s.as_str(),
+        other => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a date like 2024-01-01, not {}", other.type_name()),
+            );
+            return None;
+        }
+    };
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a date like 2024-01-01, got \"{text}\""),
+            );
+            None
+        }
+    }
+}
+
+const TOP_KEYS: [&str; 8] = [
+    "scenario",
+    "time",
+    "simulation",
+    "demand",
+    "storage",
+    "supplier",
+    "substitute",
+    "event",
+];
+
+fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario> {
+    let mut top = Fields::new(cx, root, "")?;
+    for key in TOP_KEYS {
+        top.known.push(key);
+    }
+    let empty = Node::generated(Value::Table(Vec::new()));
+    let table = |key: &str| root.get(key).unwrap_or(&empty);
+
+    // [scenario]
+    let mut f = Fields::new(cx, table("scenario"), "scenario")?;
+    let name = f.string(cx, "name");
+    if name.is_none() && root.get("scenario").and_then(|s| s.get("name")).is_none() {
+        cx.error(
+            None,
+            "scenario.name",
+            "is required (letters a-z, digits, '_' and '-'; it names the output folder)",
+        );
+    }
+    if let Some(n) = &name {
+        if !valid_id(n) {
+            cx.error(
+                root.get("scenario")
+                    .and_then(|s| s.get("name"))
+                    .map(|n| &n.origin),
+                "scenario.name",
+                format!("must use only a-z, 0-9, '_' and '-', got \"{n}\""),
+            );
+        }
+    }
+    let title = f.string(cx, "title");
+    let unit = f.string(cx, "unit").unwrap_or_else(|| "Mt".into());
+    let currency = f.string(cx, "currency");
+    f.get("description");
+    f.get("extends");
+    f.finish(cx);
+
+    // [time]
+    let mut f = Fields::new(cx, table("time"), "time")?;
+    let start = match f.get("start") {
+        Some(n) => date(cx, n, "time.start"),
+        None => NaiveDate::from_ymd_opt(2024, 1, 1),
+    };
+    let step = match f.choice(cx, "step", &["hour", "day", "week", "month"]) {
+        Some("hour") => Step::Hour,
+        Some("week") => Step::Week,
+        Some("month") => Step::Month,
+        _ => Step::Day,
+    };
+    let steps = match f.get("steps") {
+        Some(n) => integer(cx, n, "time.steps", 1, 10_000_000).map(|v| v as usize),
+        None => Some(step.per_year()),
+    };
+    f.finish(cx);
+    let steps_ok = steps.unwrap_or(step.per_year());
+
+    // [simulation]
+    let mut f = Fields::new(cx, table("simulation"), "simulation")?;
+    let trials = f
+        .required(cx, "trials", "a whole number of trials >= 1")
+        .and_then(|n| integer(cx, n, "simulation.trials", 1, u32::MAX as i128))
+        .map(|v| v as u64);
+    let seed = f
+        .required(cx, "seed", "a whole number from 0 to 18446744073709551615")
+        .and_then(|n| integer(cx, n, "simulation.seed", 0, u64::MAX as i128))
+        .map(|v| v as u64);
+    f.finish(cx);
+
+    // [demand]
+    let demand_node = root.get("demand");
+    if demand_node.is_none() {
+        cx.error(
+            None,
+            "demand",
+            "is required: give [demand] with annual, per_step or per_step_csv",
+        );
+    }
+    let mut f = Fields::new(cx, table("demand"), "demand")?;
+    let annual = f.non_negative(cx, "annual");
+    let per_step = f.numbers(cx, "per_step");
+    f.get("per_step_csv"); // already inlined into per_step
+    let seasonality = f.numbers(cx, "seasonality");
+    let level = f
+        .dist(cx, "level")
+        .unwrap_or(DistSpec::Fixed { value: 1.0 });
+    let noise = f.get("noise").and_then(|n| {
+        let mut g = Fields::new(cx, n, "demand.noise")?;
+        let sd = g.non_negative(cx, "sd");
+        if n.get("sd").is_none() {
+            cx.error(
+                Some(&n.origin),
+                "demand.noise.sd",
+                "is required (standard deviation of the noise, >= 0)",
+            );
+        }
+        let phi = g.number(cx, "autocorrelation").unwrap_or(0.0);
+        if !(-1.0..=1.0).contains(&phi) {
+            cx.error(
+                n.get("autocorrelation").map(|x| &x.origin),
+                "demand.noise.autocorrelation",
+                format!("must be within [-1, 1], got {phi}"),
+            );
+        }
+        g.finish(cx);
+        Some(Noise {
+            sd: sd?,
+            autocorrelation: phi,
+        })
+    });
+    let demand_origin = demand_node.map(|n| &n.origin);
+    let demand = match (annual, per_step) {
+        (Some(annual), None) => {
+            if let Some(w) = &seasonality {
+                if w.len() != 12 || w.iter().any(|x| *x < 0.0) || w.iter().sum::<f64>() <= 0.0 {
+                    cx.error(
+                        demand_origin,
+                        "demand.seasonality",
+                        format!(
+                            "must be 12 monthly weights >= 0, not all 0 (got {} values)",
+                            w.len()
+                        ),
+                    );
+                }
+            }
+            Some(DemandBase::Annual {
+                annual,
+                seasonality,
+            })
+        }
+        (None, Some(values)) => {
+            if seasonality.is_some() {
+                cx.error(demand_origin, "demand.seasonality", "applies only with demand.annual (per_step values are already volumes per step)");
+            }
+            if values.len() != steps_ok {
+                cx.error(
+                    demand_origin,
+                    "demand.per_step",
+                    format!(
+                        "must have one value per step: time.steps is {steps_ok}, got {} values",
+                        values.len()
+                    ),
+                );
+            }
+            if let Some(v) = values.iter().find(|v| **v < 0.0) {
+                cx.error(
+                    demand_origin,
+                    "demand.per_step",
+                    format!("values must be >= 0, got {v}"),
+                );
+            }
+            Some(DemandBase::PerStep(values))
+        }
+        (Some(_), Some(_)) => {
+            cx.error(
+                demand_origin,
+                "demand",
+                "give one of annual, per_step or per_step_csv, not several",
+            );
+            None
+        }
+        (None, None) => {
+            if demand_node.is_some() && cx.problems.iter().all(|p| !p.field.starts_with("demand."))
+            {
+                cx.error(demand_origin, "demand", "needs annual (unit/yr), per_step (one value per step) or per_step_csv (a file)");
+            }
+            None
+        }
+    };
+    f.finish(cx);
+
+    // [storage]
+    let storage_node = root.get("storage");
+    let mut f = Fields::new(cx, table("storage"), "storage")?;
+    let capacity = f.non_negative(cx, "capacity").unwrap_or(0.0);
+    let minimum = f.non_negative(cx, "minimum").unwrap_or(0.0);
+    let initial_node = f.get("initial");
+    let initial = f.dist(cx, "initial");
+    f.finish(cx);
+    let storage_origin = storage_node.map(|n| &n.origin);
+    if minimum > capacity {
+        cx.error(
+            storage_origin,
+            "storage.minimum",
+            format!("must be <= storage.capacity ({capacity}), got {minimum}"),
+        );
+    }
+    let initial = match initial {
+        Some(DistSpec::Fixed { value }) if value < minimum || value > capacity => {
+            cx.error(
+                initial_node.map(|n| &n.origin),
+                "storage.initial",
+                format!(
+                    "must lie within [minimum, capacity] = [{minimum}, {capacity}], got {value}"
+                ),
+            );
+            DistSpec::Fixed { value: minimum }
+        }
+        Some(d) => d,
+        None if capacity > 0.0 && initial_node.is_none() => {
+            cx.error(storage_origin, "storage.initial", "is required when storage.capacity > 0 (a number or a distribution within [minimum, capacity])");
+            DistSpec::Fixed { value: minimum }
+        }
+        None => DistSpec::Fixed { value: minimum },
+    };
+
+    // Ids across suppliers, substitutes and events.
+    let mut ids: Vec<(String, Origin)> = Vec::new();
+    let entries = |key: &str, cx: &mut Cx| -> Vec<(String, &Node)> {
+        let Some(node) = root.get(key) else {
+            return Vec::new();
+        };
+        let Value::Array(items) = &node.value else {
+            cx.error(
+                Some(&node.origin),
+                key,
+                format!("must be an array of tables ([[{key}]] entries)"),
+            );
+            return Vec::new();
+        };
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                if item.as_table().is_none() {
+                    cx.error(
+                        Some(&item.origin),
+                        &format!("{key}[{i}]"),
+                        "must be a table",
+                    );
+                    return None;
+                }
+                let id = match item.get("id").map(|n| &n.value) {
+                    Some(Value::Str(s)) => s.clone(),
+                    _ => {
+                        cx.error(
+                            Some(&item.origin),
+                            &format!("{key}[{i}].id"),
+                            "is required: a unique id of a-z, 0-9, '_' and '-'",
+                        );
+                        format!("[{i}]")
+                    }
+                };
+                Some((id, item))
+            })
+            .collect()
+    };
+    let supplier_nodes = entries("supplier", cx);
+    let substitute_nodes = entries("substitute", cx);
+    let event_nodes = entries("event", cx);
+    for (kind, list) in [
+        ("supplier", &supplier_nodes),
+        ("substitute", &substitute_nodes),
+        ("event", &event_nodes),
+    ] {
+        for (id, node) in list.iter() {
+            if id.starts_with('[') {
+                continue;
+            }
+            let origin = node
+                .get("id")
+                .map(|n| n.origin.clone())
+                .unwrap_or(Origin::Generated);
+            if !valid_id(id) {
+                cx.error(
+                    Some(&origin),
+                    &format!("{kind}.{id}.id"),
+                    format!("must use only a-z, 0-9, '_' and '-', got \"{id}\""),
+                );
+            }
+            if let Some((_, first)) = ids.iter().find(|(i, _)| i == id) {
+                cx.error(Some(&origin), &format!("{kind}.{id}.id"), format!("duplicate id \"{id}\" (first used at {}); ids must be unique across suppliers, substitutes and events", first.describe()));
+            } else {
+                ids.push((id.clone(), origin));
+            }
+        }
+    }
+    if supplier_nodes.is_empty() && root.get("supplier").is_none() {
+        cx.error(None, "supplier", "at least one [[supplier]] is required");
+    }
+
+    let suppliers: Vec<SupplierSpec> = supplier_nodes
+        .iter()
+        .filter_map(|(id, node)| read_supplier(cx, node, id, steps_ok))
+        .collect();
+    let substitutes: Vec<SubstituteSpec> = substitute_nodes
+        .iter()
+        .filter_map(|(id, node)| read_substitute(cx, node, id, capacity, minimum))
+        .collect();
+    let supplier_ids: Vec<&str> = supplier_nodes.iter().map(|(id, _)| id.as_str()).collect();
+    let substitute_ids: Vec<&str> = substitute_nodes.iter().map(|(id, _)| id.as_str()).collect();
+    let events: Vec<EventSpec> = event_nodes
+        .iter()
+        .filter_map(|(id, node)| read_event(cx, node, id, &supplier_ids, &substitute_ids))
+        .collect();
+    top.finish(cx);
+
+    Some(Scenario {
+        title: title.unwrap_or_else(|| name.clone().unwrap_or_default()),
+        name: name?,
+        unit,
+        currency,
+        start: start?,
+        step,
+        steps: steps?,
+        trials: trials?,
+        seed: seed?,
+        demand: demand?,
+        demand_level: level,
+        noise,
+        storage_capacity: capacity,
+        storage_initial: initial,
+        storage_minimum: minimum,
+        suppliers,
+        substitutes,
+        events,
+        canonical,
+    })
+}
+
+fn read_outage(cx: &mut Cx, f: &mut Fields<'_>, initial: InitialState) -> Option<OutageSpec> {
+    let node = f.get("outage")?;
+    let path = f.path("outage");
+    let mut g = Fields::new(cx, node, &path)?;
+    let rate = g
+        .required(cx, "rate_per_year", "outages per year, >= 0")
+        .and_then(|_| g.non_negative(cx, "rate_per_year"));
+    let duration = g
+        .required(cx, "duration_days", "a number or distribution of days")
+        .and_then(|_| g.dist(cx, "duration_days"));
+    let loss = g.dist(cx, "loss").unwrap_or(DistSpec::Fixed { value: 1.0 });
+    if let DistSpec::Fixed { value } = loss {
+        if !(0.0..=1.0).contains(&value) {
+            cx.error(
+                node.get("loss").map(|n| &n.origin),
+                &format!("{path}.loss"),
+                format!("must be a fraction within [0, 1], got {value}"),
+            );
+        }
+    }
+    g.finish(cx);
+    Some(OutageSpec {
+        rate_per_year: rate?,
+        duration_days: duration?,
+        loss,
+        initial,
+    })
+}
+
+fn read_initial(cx: &mut Cx, f: &mut Fields<'_>) -> InitialState {
+    match f.choice(cx, "initial", &["stationary", "up"]) {
+        Some("up") => InitialState::Up,
+        _ => InitialState::Stationary,
+    }
+}
+
+fn read_supplier(cx: &mut Cx, node: &Node, id: &str, steps: usize) -> Option<SupplierSpec> {
+    let path = format!("supplier.{id}");
+    let mut f = Fields::new(cx, node, &path)?;
+    f.get("id");
+    let name = f.string(cx, "name").unwrap_or_else(|| id.to_string());
+    let volume = f
+        .required(cx, "volume", "unit/yr delivered in normal operation, >= 0")
+        .and_then(|_| f.non_negative(cx, "volume"));
+    let capacity = f.non_negative(cx, "capacity");
+    if let (Some(v), Some(c)) = (volume, capacity) {
+        if c < v {
+            cx.error(
+                node.get("capacity").map(|n| &n.origin),
+                &format!("{path}.capacity"),
+                format!("must be >= volume ({v}), got {c}"),
+            );
+        }
+    }
+    let profile = f.numbers(cx, "profile");
+    if let Some(p) = &profile {
+        if p.len() != 12 && p.len() != steps {
+            cx.error(
+                node.get("profile").map(|n| &n.origin),
+                &format!("{path}.profile"),
+                format!(
+                    "must have 12 values (calendar months) or one per step ({steps}), got {}",
+                    p.len()
+                ),
+            );
+        }
+        if let Some(v) = p.iter().find(|v| **v < 0.0) {
+            cx.error(
+                node.get("profile").map(|n| &n.origin),
+                &format!("{path}.profile"),
+                format!("multipliers must be >= 0, got {v}"),
+            );
+        }
+    }
+    let transit_days = f.non_negative(cx, "transit_days").unwrap_or(0.0);
+    let initial = read_initial(cx, &mut f);
+    let outage = read_outage(cx, &mut f, initial);
+    f.finish(cx);
+    Some(SupplierSpec {
+        id: id.into(),
+        name,
+        volume: volume?,
+        capacity,
+        profile,
+        transit_days,
+        outage,
+    })
+}
+
+fn read_substitute(
+    cx: &mut Cx,
+    node: &Node,
+    id: &str,
+    storage_capacity: f64,
+    minimum: f64,
+) -> Option<SubstituteSpec> {
+    let path = format!("substitute.{id}");
+    let mut f = Fields::new(cx, node, &path)?;
+    f.get("id");
+    let name = f.string(cx, "name").unwrap_or_else(|| id.to_string());
+    let capacity = f
+        .required(cx, "capacity", "unit/yr at most, >= 0")
+        .and_then(|_| f.non_negative(cx, "capacity"));
+    let lead_days = f.non_negative(cx, "lead_days").unwrap_or(0.0);
+    let trigger = match f.choice(cx, "trigger", &["loss", "storage", "shortfall"]) {
+        Some("storage") => Trigger::Storage,
+        Some("shortfall") => Trigger::Shortfall,
+        _ => Trigger::Loss,
+    };
+    let target_node = node.get("target");
+    let target = f.non_negative(cx, "target");
+    let origin = target_node.map(|n| &n.origin).or(Some(&node.origin));
+    match trigger {
+        Trigger::Storage => {
+            if storage_capacity <= 0.0 {
+                cx.error(
+                    origin,
+                    &format!("{path}.trigger"),
+                    "trigger = \"storage\" needs storage.capacity > 0",
+                );
+            } else if target_node.is_none() {
+                cx.error(origin, &format!("{path}.target"), format!("is required with trigger = \"storage\": the level it orders up to, within [minimum, capacity] = [{minimum}, {storage_capacity}]"));
+            } else if let Some(t) = target {
+                if t < minimum || t > storage_capacity {
+                    cx.error(origin, &format!("{path}.target"), format!("must lie within [minimum, capacity] = [{minimum}, {storage_capacity}], got {t}"));
+                }
+            }
+        }
+        _ => {
+            if target_node.is_some() {
+                cx.error(
+                    origin,
+                    &format!("{path}.target"),
+                    "is only used with trigger = \"storage\"",
+                );
+            }
+        }
+    }
+    if trigger == Trigger::Shortfall && lead_days > 0.0 {
+        cx.error(node.get("lead_days").map(|n| &n.origin), &format!("{path}.lead_days"), format!("must be 0 for trigger = \"shortfall\" (emergency cover acts in the same step), got {lead_days}"));
+    }
+    let volume = f.non_negative(cx, "volume");
+    let cost = f.non_negative(cx, "cost").unwrap_or(0.0);
+    let initial = read_initial(cx, &mut f);
+    let outage = read_outage(cx, &mut f, initial);
+    f.finish(cx);
+    Some(SubstituteSpec {
+        id: id.into(),
+        name,
+        capacity: capacity?,
+        lead_days,
+        trigger,
+        target,
+        volume,
+        outage,
+        cost,
+    })
+}
+
+fn read_event(
+    cx: &mut Cx,
+    node: &Node,
+    id: &str,
+    suppliers: &[&str],
+    substitutes: &[&str],
+) -> Option<EventSpec> {
+    let path = format!("event.{id}");
+    let mut f = Fields::new(cx, node, &path)?;
+    f.get("id");
+    let name = f.string(cx, "name").unwrap_or_else(|| id.to_string());
+    let probability = f.number(cx, "probability");
+    let rate = f.non_negative(cx, "rate_per_year");
+    let occurrence = match (
+        probability,
+        rate,
+        node.get("probability"),
+        node.get("rate_per_year"),
+    ) {
+        (Some(p), None, _, None) => {
+            if !(0.0..=1.0).contains(&p) {
+                cx.error(
+                    node.get("probability").map(|n| &n.origin),
+                    &format!("{path}.probability"),
+                    format!("must be within [0, 1], got {p}"),
+                );
+            }
+            Some(Occurrence::Probability(p))
+        }
+        (None, Some(r), None, _) => Some(Occurrence::RatePerYear(r)),
+        (_, _, Some(_), Some(_)) => {
+            cx.error(
+                Some(&node.origin),
+                &path,
+                "give probability or rate_per_year, not both",
+            );
+            None
+        }
+        (_, _, None, None) => {
+            cx.error(Some(&node.origin), &format!("{path}.probability"), "is required: give probability (once in the horizon, within [0, 1]) or rate_per_year");
+            None
+        }
+        _ => None,
+    };
+    let start_day = f
+        .dist(cx, "start_day")
+        .unwrap_or(DistSpec::Fixed { value: 0.0 });
+    let duration_days = f.dist(cx, "duration_days");
+    let effects = |f: &mut Fields<'_>,
+                   cx: &mut Cx,
+                   key: &'static str,
+                   known: &[&str]|
+     -> Vec<(usize, DistSpec)> {
+        let Some(table) = f.get(key) else {
+            return Vec::new();
+        };
+        let epath = f.path(key);
+        let Some(entries) = table.as_table() else {
+            cx.error(
+                Some(&table.origin),
+                &epath,
+                format!(
+                    "must be a table of {key} ids to fractions, e.g. {{ {} = 1.0 }}",
+                    known.first().unwrap_or(&"id")
+                ),
+            );
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter_map(|(target, value)| {
+                let fpath = format!("{epath}.{target}");
+                let Some(index) = known.iter().position(|k| k == target) else {
+                    let hint = suggest(target, known)
+                        .map_or(String::new(), |h| format!(" (did you mean `{h}`?)"));
+                    cx.error(
+                        Some(&value.origin),
+                        &fpath,
+                        format!("no {key} has id \"{target}\"{hint}"),
+                    );
+                    return None;
+                };
+                let d = dist(cx, value, &fpath)?;
+                if let DistSpec::Fixed { value: v } = d {
+                    if !(0.0..=1.0).contains(&v) {
+                        cx.error(
+                            Some(&value.origin),
+                            &fpath,
+                            format!("must be a fraction within [0, 1], got {v}"),
+                        );
+                    }
+                }
+                Some((index, d))
+            })
+            .collect()
+    };
+    let supply = effects(&mut f, cx, "supply", suppliers);
+    let substitute = effects(&mut f, cx, "substitute", substitutes);
+    let demand = f.dist(cx, "demand");
+    if let Some(DistSpec::Fixed { value }) = demand {
+        if value < 0.0 {
+            cx.error(
+                node.get("demand").map(|n| &n.origin),
+                &format!("{path}.demand"),
+                format!("a demand multiplier must be >= 0, got {value}"),
+            );
+        }
+    }
+    f.finish(cx);
+    Some(EventSpec {
+        id: id.into(),
+        name,
+        occurrence: occurrence?,
+        start_day,
+        duration_days,
+        supply,
+        substitute,
+        demand,
+    })
+}

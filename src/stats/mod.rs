@@ -1,0 +1,7 @@
+//! Statistics: per-trial columns ([`summary`]) and per-step series ([`steps`]).
+
+pub mod steps;
+pub mod summary;
+
+pub use steps::{StepRow, step_rows};
+pub use summary::{ColumnStats, MeanSe, Metrics, metrics};

@@ -1,0 +1,298 @@
+//! Per-column statistics of the trial table: moments, quantiles with
+//! distribution-free confidence intervals, CVaR, and the headline
+//! adequacy metrics.
+//!
+//! Definitions (SCENARIO.md): `se` is the sample standard deviation (n − 1)
+//! over √n; quantile q is the order statistic `x_(ceil(q·n))`; `cvar_a` is the
+//! mean of the worst `ceil((1 − a)·n)` trials (lowest for `storage_min`,
+//! highest for every other column).
+
+use ndarray::ArrayView2;
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use statrs::distribution::{Binomial, DiscreteCDF};
+
+use crate::engine::COLUMNS;
+use crate::engine::trial::column;
+
+/// Quantiles reported for every column, as (name, per-mille).
+pub const QUANTILES: [(&str, u64); 5] = [
+    ("p50", 500),
+    ("p90", 900),
+    ("p95", 950),
+    ("p99", 990),
+    ("p999", 999),
+];
+
+/// Confidence level of the quantile intervals.
+pub const CI_LEVEL: f64 = 0.95;
+
+/// Statistics of one per-trial column.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ColumnStats {
+    /// Sample mean.
+    pub mean: f64,
+    /// Standard error of the mean, std / √n.
+    pub se: f64,
+    /// Sample standard deviation (n − 1).
+    pub std: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+    /// Median, `x_(ceil(0.5 n))`.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Mean of the worst 5% of trials.
+    pub cvar95: f64,
+    /// Mean of the worst 1% of trials.
+    pub cvar99: f64,
+    /// 95% distribution-free confidence interval of p50 (order statistics).
+    pub p50_ci: [f64; 2],
+    /// 95% confidence interval of p90.
+    pub p90_ci: [f64; 2],
+    /// 95% confidence interval of p95.
+    pub p95_ci: [f64; 2],
+    /// 95% confidence interval of p99.
+    pub p99_ci: [f64; 2],
+    /// 95% confidence interval of p999.
+    pub p999_ci: [f64; 2],
+}
+
+/// A mean with its standard error.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct MeanSe {
+    /// The estimate.
+    pub mean: f64,
+    /// Its standard error.
+    pub se: f64,
+}
+
+/// `metrics` in summary.json: one entry per column, in column order, then the
+/// adequacy metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    /// Per-column statistics, in [`COLUMNS`] order.
+    pub columns: Vec<(String, ColumnStats)>,
+    /// P(shortfall > 0).
+    pub shortfall_probability: MeanSe,
+    /// Loss of load expectation: mean of `shortfall_steps`, in steps.
+    pub lole: MeanSe,
+    /// Expected unserved energy: mean of `shortfall`, in the scenario's unit.
+    pub eue: MeanSe,
+    /// EUE as parts per million of mean demand.
+    pub neue_ppm: MeanSe,
+}
+
+impl Metrics {
+    /// Statistics of the named column.
+    pub fn column(&self, name: &str) -> Option<&ColumnStats> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    }
+}
+
+impl Serialize for Metrics {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.columns.len() + 8))?;
+        for (name, stats) in &self.columns {
+            map.serialize_entry(name, stats)?;
+        }
+        map.serialize_entry("shortfall_probability", &self.shortfall_probability)?;
+        map.serialize_entry("lole", &self.lole.mean)?;
+        map.serialize_entry("lole_se", &self.lole.se)?;
+        map.serialize_entry("eue", &self.eue.mean)?;
+        map.serialize_entry("eue_se", &self.eue.se)?;
+        map.serialize_entry("neue_ppm", &self.neue_ppm.mean)?;
+        map.serialize_entry("neue_ppm_se", &self.neue_ppm.se)?;
+        map.end()
+    }
+}
+
+/// `ceil(num · n / den)` in exact integer arithmetic.
+fn ceil_frac(n: u64, num: u64, den: u64) -> u64 {
+    ((n as u128 * num as u128).div_ceil(den as u128)) as u64
+}
+
+/// 1-based ranks `(j, k)` such that `[x_(j), x_(k)]` covers the q-quantile
+/// with probability at least `CI_LEVEL` (for continuous data): the number of
+/// observations below the quantile is Binomial(n, q), and
+/// `P(j <= B <= k - 1) >= CI_LEVEL`. Ranks are clamped to `[1, n]` when `n`
+/// is too small for the level to be reachable.
+pub fn quantile_ci_ranks(n: u64, q: f64) -> (u64, u64) {
+    let alpha = (1.0 - CI_LEVEL) / 2.0;
+    let Ok(b) = Binomial::new(q, n) else {
+        return (1, n.max(1));
+    };
+    // Smallest m in [0, n] with pred(m) true, for a monotone predicate.
+    let search = |pred: &dyn Fn(u64) -> bool| -> Option<u64> {
+        let (mut lo, mut hi) = (0u64, n);
+        if !pred(hi) {
+            return None;
+        }
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(mid) { hi = mid } else { lo = mid + 1 }
+        }
+        Some(lo)
+    };
+    // Lower: the largest m with F(m) <= alpha, so j = m + 1.
+    let j = match search(&|m| b.cdf(m) > alpha) {
+        Some(0) | None => 1,
+        Some(first_above) => first_above, // = (largest m with F(m) <= alpha) + 1
+    };
+    // Upper: the smallest m with F(m) >= 1 - alpha, so k = m + 1.
+    let k = search(&|m| b.cdf(m) >= 1.0 - alpha).map_or(n, |m| (m + 1).min(n));
+    (j.clamp(1, n.max(1)), k.clamp(1, n.max(1)))
+}
+
+/// Statistics of one column. `lower_is_worse` selects the tail for CVaR.
+/// `ci_ranks` are from [`quantile_ci_ranks`] for each of [`QUANTILES`].
+fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]) -> ColumnStats {
+    let n = values.len();
+    let nf = n as f64;
+    let mean = values.iter().sum::<f64>() / nf;
+    let var = if n > 1 {
+        values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (nf - 1.0)
+    } else {
+        f64::NAN
+    };
+    let std = var.sqrt();
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let at = |rank: u64| sorted[(rank.max(1) as usize - 1).min(n - 1)];
+    let q = |permille: u64| at(ceil_frac(n as u64, permille, 1000));
+    let cvar = |percent_tail: u64| {
+        let k = (ceil_frac(n as u64, percent_tail, 100) as usize).clamp(1, n);
+        let tail = if lower_is_worse {
+            &sorted[..k]
+        } else {
+            &sorted[n - k..]
+        };
+        tail.iter().sum::<f64>() / k as f64
+    };
+    let ci = |i: usize| [at(ci_ranks[i].0), at(ci_ranks[i].1)];
+    ColumnStats {
+        mean,
+        se: std / nf.sqrt(),
+        std,
+        min: sorted[0],
+        max: sorted[n - 1],
+        p50: q(500),
+        p90: q(900),
+        p95: q(950),
+        p99: q(990),
+        p999: q(999),
+        cvar95: cvar(5),
+        cvar99: cvar(1),
+        p50_ci: ci(0),
+        p90_ci: ci(1),
+        p95_ci: ci(2),
+        p99_ci: ci(3),
+        p999_ci: ci(4),
+    }
+}
+
+/// Mean and standard error of a sequence.
+fn mean_se(values: impl Iterator<Item = f64> + Clone) -> MeanSe {
+    let n = values.clone().count() as f64;
+    let mean = values.clone().sum::<f64>() / n;
+    let var = values.map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+    MeanSe {
+        mean,
+        se: (var / n).sqrt(),
+    }
+}
+
+/// Computes [`Metrics`] from the trial table (rows: trials, columns: [`COLUMNS`]).
+/// Columns are summarised in parallel; the result does not depend on the thread count.
+pub fn metrics(table: ArrayView2<'_, f64>) -> Metrics {
+    use rayon::prelude::*;
+    let n = table.nrows() as u64;
+    assert!(n > 0, "at least one trial");
+    let ranks: [(u64, u64); 5] = QUANTILES.map(|(_, pm)| quantile_ci_ranks(n, pm as f64 / 1000.0));
+    let columns: Vec<(String, ColumnStats)> = COLUMNS
+        .par_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let col: Vec<f64> = table.column(i).to_vec();
+            (
+                name.to_string(),
+                column_stats(&col, *name == "storage_min", &ranks),
+            )
+        })
+        .collect();
+    let col = |name: &str| table.column(column(name).expect("known column"));
+    let shortfall = col("shortfall");
+    let demand = col("demand");
+    let probability = mean_se(shortfall.iter().map(|x| f64::from(u8::from(*x > 0.0))));
+    let eue = mean_se(shortfall.iter().copied());
+    let lole = mean_se(col("shortfall_steps").iter().copied());
+    // NEUE = EUE / mean demand; its SE by the delta method for a ratio of means.
+    let mean_demand = demand.iter().sum::<f64>() / n as f64;
+    let ratio = eue.mean / mean_demand;
+    let residual = mean_se(
+        shortfall
+            .iter()
+            .zip(demand.iter())
+            .map(|(s, d)| s - ratio * d),
+    );
+    let neue_ppm = MeanSe {
+        mean: ratio * 1e6,
+        se: residual.se / mean_demand * 1e6,
+    };
+    Metrics {
+        columns,
+        shortfall_probability: probability,
+        lole,
+        eue,
+        neue_ppm,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantile_is_order_statistic_without_interpolation() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        let ranks = QUANTILES.map(|(_, pm)| quantile_ci_ranks(100, pm as f64 / 1000.0));
+        let s = column_stats(&v, false, &ranks);
+        assert_eq!(s.p50, 50.0);
+        assert_eq!(s.p95, 95.0); // ceil(0.95 × 100) = 95 exactly, not 96
+        assert_eq!(s.p999, 100.0);
+        assert_eq!(s.cvar95, (96..=100).sum::<i32>() as f64 / 5.0);
+        let low = column_stats(&v, true, &ranks);
+        assert_eq!(low.cvar99, 1.0);
+    }
+
+    #[test]
+    fn ci_ranks_cover_at_the_stated_level() {
+        // Exact coverage from the binomial: P(j <= B <= k-1) >= 0.95 and tight.
+        for &(n, q) in &[
+            (100u64, 0.5),
+            (1000, 0.95),
+            (20_000, 0.99),
+            (1_000_000, 0.999),
+        ] {
+            let (j, k) = quantile_ci_ranks(n, q);
+            let b = Binomial::new(q, n).unwrap();
+            let cover = b.cdf(k - 1) - if j >= 1 { b.cdf(j - 1) } else { 0.0 };
+            assert!(cover >= 0.95, "n={n} q={q}: ({j},{k}) covers {cover}");
+            assert!(j as f64 <= q * n as f64 + 1.0 && k as f64 >= q * n as f64);
+        }
+        // Normal approximation check at n = 1e6, q = 0.5: half-width ≈ 1.96·500 = 980.
+        let (j, k) = quantile_ci_ranks(1_000_000, 0.5);
+        assert!(
+            (499_010..=499_030).contains(&j) && (500_970..=500_992).contains(&k),
+            "{j} {k}"
+        );
+    }
+}
