@@ -295,6 +295,9 @@ pub fn run_trial(
         let mut lost_volume = 0.0;
         for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
             let v = s.volume_per_step * (1.0 - keep);
+            if v == 0.0 {
+                return;
+            }
             add_span(lost_diff, lost_cnt, base + a, base + b, v);
             lost_volume += v * (cum[b] - cum[a]);
             let (ta, tb) = ((a + s.transit).min(steps), (b + s.transit).min(steps));
