@@ -1,0 +1,169 @@
+//! The `shortfall` binary end to end: the files a run writes and their
+//! contract (names and shapes from SCENARIO.md), flags, and exit codes.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use ndarray::Array2;
+use ndarray_npy::ReadNpyExt;
+use predicates::str::contains;
+
+fn shortfall() -> Command {
+    let mut c = Command::cargo_bin("shortfall").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+const COLUMNS: [&str; 13] = [
+    "shortfall", "shortfall_peak", "shortfall_steps", "shortfall_events", "longest_shortfall_steps",
+    "first_shortfall_step", "storage_min", "demand", "supply_lost", "substitute_used",
+    "emergency_used", "surplus", "cost",
+];
+
+fn run_small(out: &Path, extra: &[&str]) {
+    shortfall()
+        .args(["run", "tests/fixtures/small.toml", "--trials", "3000", "--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+#[test]
+fn run_writes_the_contracted_files() {
+    let out = tempfile::tempdir().unwrap();
+    run_small(out.path(), &["--csv"]);
+    let dir = out.path().join("small");
+    for f in ["summary.json", "run.json", "timeseries.csv", "trials.npy", "trials.csv", "summary.md"] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+
+    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    for key in ["scenario", "seed", "trials", "version", "scenario_sha256", "metrics", "columns"] {
+        assert!(s.get(key).is_some(), "summary.json lacks {key}");
+    }
+    assert_eq!(s["scenario"], "small");
+    assert_eq!(s["trials"], 3000);
+    assert_eq!(s["seed"], 7);
+    assert_eq!(s["scenario_sha256"].as_str().unwrap().len(), 64);
+    let cols: Vec<&str> = s["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(cols, COLUMNS);
+    for c in COLUMNS {
+        let m = &s["metrics"][c];
+        for stat in ["mean", "se", "std", "min", "max", "p50", "p90", "p95", "p99", "p999", "cvar95", "cvar99"] {
+            assert!(m[stat].is_number(), "metrics.{c}.{stat} missing");
+        }
+        assert!(m["p95_ci"].as_array().is_some_and(|a| a.len() == 2));
+    }
+    let m = &s["metrics"];
+    assert!(m["shortfall_probability"]["mean"].is_number() && m["shortfall_probability"]["se"].is_number());
+    for k in ["lole", "eue", "neue_ppm"] {
+        assert!(m[k].is_number(), "metrics.{k} missing");
+    }
+    assert_eq!(m["eue"], m["shortfall"]["mean"]);
+    assert_eq!(m["lole"], m["shortfall_steps"]["mean"]);
+
+    let ts = std::fs::read_to_string(dir.join("timeseries.csv")).unwrap();
+    let header = ts.lines().next().unwrap();
+    assert!(header.starts_with(
+        "step,date,demand_mean,supply_mean,lost_mean,substitute_mean,shortfall_mean,shortfall_prob,storage_p05,storage_p25,storage_p50,storage_p75,storage_p95"
+    ));
+    assert_eq!(ts.lines().count(), 366);
+    assert!(ts.lines().nth(1).unwrap().starts_with("0,2024-01-01,"));
+
+    let table = Array2::<f64>::read_npy(std::fs::File::open(dir.join("trials.npy")).unwrap()).unwrap();
+    assert_eq!(table.dim(), (3000, 13));
+    let csv = std::fs::read_to_string(dir.join("trials.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 3001);
+    assert_eq!(csv.lines().next().unwrap(), format!("trial,{}", COLUMNS.join(",")));
+
+    let run: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
+    assert!(run["trials_per_second"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn summary_is_independent_of_threads_and_time() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run_small(a.path(), &["--threads", "1"]);
+    run_small(b.path(), &["--threads", "3"]);
+    for f in ["summary.json", "timeseries.csv", "trials.npy", "summary.md"] {
+        let x = std::fs::read(a.path().join("small").join(f)).unwrap();
+        let y = std::fs::read(b.path().join("small").join(f)).unwrap();
+        assert!(x == y, "{f} differs");
+    }
+}
+
+#[test]
+fn set_and_seed_change_the_scenario_hash() {
+    let read = |dir: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join("small/summary.json")).unwrap()).unwrap()
+    };
+    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run_small(a.path(), &[]);
+    run_small(b.path(), &["--set", "storage.capacity=2.0"]);
+    run_small(c.path(), &["--seed", "8"]);
+    let (x, y, z) = (read(a.path()), read(b.path()), read(c.path()));
+    assert_ne!(x["scenario_sha256"], y["scenario_sha256"]);
+    assert_ne!(x["scenario_sha256"], z["scenario_sha256"]);
+    assert_eq!(z["seed"], 8);
+    assert_ne!(x["metrics"]["shortfall"], y["metrics"]["shortfall"]);
+}
+
+#[test]
+fn terminal_table_names_the_headline_figures() {
+    let out = tempfile::tempdir().unwrap();
+    shortfall()
+        .args(["run", "tests/fixtures/small.toml", "--trials", "2000", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(contains("P(shortfall > 0)"))
+        .stdout(contains("EUE (Mt)"))
+        .stdout(contains("P95 shortfall (Mt)"))
+        .stdout(contains("95% CI"))
+        .stdout(contains("CVaR95"));
+}
+
+#[test]
+fn bad_set_is_an_input_error_and_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    shortfall()
+        .args(["run", "tests/fixtures/small.toml", "--set", "storage.capacity=-1", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(contains("storage.capacity"))
+        .stderr(contains("--set storage.capacity=-1"));
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    shortfall()
+        .args(["run", "tests/fixtures/small.toml", "--set", "nonsense", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(contains("PATH=VALUE"));
+    shortfall().args(["run", "no/such/file.toml"]).assert().code(2).stderr(contains("no/such/file.toml"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    shortfall().args(["run"]).assert().code(2);
+    shortfall().args(["frobnicate"]).assert().code(2);
+    shortfall().args(["run", "tests/fixtures/small.toml", "--trials", "many"]).assert().code(2);
+}
+
+#[test]
+fn validate_accepts_every_shipped_scenario() {
+    let files: Vec<_> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    assert!(!files.is_empty());
+    shortfall().arg("validate").args(&files).assert().success();
+}
