@@ -20,24 +20,45 @@ pub const ID_ARRAYS: [&str; 3] = ["supplier", "substitute", "event"];
 /// (`extends`, `demand.per_step_csv`) are resolved against that file's folder.
 pub fn load_chain(path: &Path) -> Result<Node, Error> {
     let mut stack = Vec::new();
-    load_inner(path, path, &mut stack)
+    load_inner(path, path, None, &mut stack)
 }
 
-fn load_inner(top: &Path, path: &Path, stack: &mut Vec<PathBuf>) -> Result<Node, Error> {
-    let canonical = std::fs::canonicalize(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if let Some(pos) = stack.iter().position(|p| *p == canonical) {
+/// `stack` holds (canonical path, path as named) of the files being loaded.
+fn load_inner(
+    top: &Path,
+    path: &Path,
+    named_at: Option<Origin>,
+    stack: &mut Vec<(PathBuf, PathBuf)>,
+) -> Result<Node, Error> {
+    let canonical = match (std::fs::canonicalize(path), &named_at) {
+        (Ok(c), _) => c,
+        (Err(source), None) => {
+            return Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+        (Err(source), Some(origin)) => {
+            return Err(Error::scenario(
+                top,
+                Problem {
+                    location: origin.describe(),
+                    field: "scenario.extends".into(),
+                    message: format!("cannot read {}: {source}", path.display()),
+                },
+            ));
+        }
+    };
+    if let Some(pos) = stack.iter().position(|(c, _)| *c == canonical) {
         let chain: Vec<String> = stack[pos..]
             .iter()
-            .chain(std::iter::once(&canonical))
-            .map(|p| p.display().to_string())
+            .map(|(_, named)| named.display().to_string())
+            .chain(std::iter::once(path.display().to_string()))
             .collect();
         return Err(Error::scenario(
             top,
             Problem {
-                location: String::new(),
+                location: named_at.map(|o| o.describe()).unwrap_or_default(),
                 field: "scenario.extends".into(),
                 message: format!("cyclic extends: {}", chain.join(" -> ")),
             },
@@ -57,20 +78,19 @@ fn load_inner(top: &Path, path: &Path, stack: &mut Vec<PathBuf>) -> Result<Node,
     let extends = take_extends(&mut node).map_err(|p| Error::scenario(top, p))?;
     match extends {
         None => Ok(node),
-        Some(parent_rel) => {
-            stack.push(canonical);
+        Some((parent_rel, origin)) => {
+            // Entries of a file that extends another merge by id, so a
+            // repeated id inside the file would silently merge: reject it.
+            let duplicates = duplicate_ids(&node);
+            if !duplicates.is_empty() {
+                return Err(Error::Scenario {
+                    file: top.to_path_buf(),
+                    problems: duplicates,
+                });
+            }
+            stack.push((canonical, path.to_path_buf()));
             let parent_path = dir.join(&parent_rel);
-            let mut base = load_inner(top, &parent_path, stack).map_err(|e| match e {
-                Error::Read { source, .. } => Error::scenario(
-                    top,
-                    Problem {
-                        location: String::new(),
-                        field: "scenario.extends".into(),
-                        message: format!("cannot read {}: {source}", parent_path.display()),
-                    },
-                ),
-                other => other,
-            })?;
+            let mut base = load_inner(top, &parent_path, Some(origin), stack)?;
             stack.pop();
             let mut problems = Vec::new();
             merge_into(&mut base, node, "", &mut problems);
@@ -86,8 +106,35 @@ fn load_inner(top: &Path, path: &Path, stack: &mut Vec<PathBuf>) -> Result<Node,
     }
 }
 
-/// Removes `scenario.extends` and returns it.
-fn take_extends(node: &mut Node) -> Result<Option<String>, Problem> {
+/// Problems for ids repeated within one array of tables of a single file.
+fn duplicate_ids(node: &Node) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for key in ID_ARRAYS {
+        let Some(Value::Array(items)) = node.get(key).map(|n| &n.value) else {
+            continue;
+        };
+        let mut seen: Vec<(&str, &Origin)> = Vec::new();
+        for item in items {
+            let Some(id) = item.get("id") else { continue };
+            let Value::Str(s) = &id.value else { continue };
+            match seen.iter().find(|(k, _)| k == s) {
+                Some((_, first)) => problems.push(Problem {
+                    location: id.origin.describe(),
+                    field: format!("{key}.{s}.id"),
+                    message: format!(
+                        "duplicate id \"{s}\" (first used at {}); ids must be unique across suppliers, substitutes and events",
+                        first.describe()
+                    ),
+                }),
+                None => seen.push((s, &id.origin)),
+            }
+        }
+    }
+    problems
+}
+
+/// Removes `scenario.extends` and returns it with where it was written.
+fn take_extends(node: &mut Node) -> Result<Option<(String, Origin)>, Problem> {
     let Value::Table(root) = &mut node.value else {
         return Ok(None);
     };
@@ -102,7 +149,7 @@ fn take_extends(node: &mut Node) -> Result<Option<String>, Problem> {
     };
     let (_, value) = table.remove(pos);
     match value.value {
-        Value::Str(s) => Ok(Some(s)),
+        Value::Str(s) => Ok(Some((s, value.origin))),
         other => Err(Problem {
             location: value.origin.describe(),
             field: "scenario.extends".into(),
@@ -210,13 +257,21 @@ pub fn apply_enabled(root: &mut Node) -> Vec<Problem> {
             let Some(pos) = fields.iter().position(|(k, _)| k == "enabled") else {
                 return true;
             };
+            let id = match fields
+                .iter()
+                .find(|(k, _)| k == "id")
+                .map(|(_, v)| &v.value)
+            {
+                Some(Value::Str(s)) => s.clone(),
+                _ => "?".into(),
+            };
             let (_, flag) = fields.remove(pos);
             match flag.value {
                 Value::Bool(b) => b,
                 other => {
                     problems.push(Problem {
                         location: flag.origin.describe(),
-                        field: format!("{key}.enabled"),
+                        field: format!("{key}.{id}.enabled"),
                         message: format!("must be true or false, not {}", other.type_name()),
                     });
                     true

@@ -312,15 +312,22 @@ impl<'a> Fields<'a> {
             );
             return None;
         }
-        Some(Fields {
+        Some(Fields::of(node, path))
+    }
+
+    /// Reads a node already known to be a table.
+    fn of(node: &'a Node, path: &str) -> Fields<'a> {
+        Fields {
             path: path.to_string(),
             node,
             known: Vec::new(),
-        })
+        }
     }
 
     fn get(&mut self, key: &'static str) -> Option<&'a Node> {
-        self.known.push(key);
+        if !self.known.contains(&key) {
+            self.known.push(key);
+        }
         self.node.get(key)
     }
 
@@ -715,7 +722,7 @@ pub fn read_demand_csv(path: &Path) -> Result<Vec<f64>, String> {
     let mut values = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
-        let line = i + 1;
+        let line = record.position().map_or(i as u64 + 1, |p| p.line());
         if i == 0 && record.get(0).is_some_and(|f| f.parse::<f64>().is_err()) {
             // A header row.
             column = if record.len() == 1 {
@@ -792,10 +799,25 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
         top.known.push(key);
     }
     let empty = Node::generated(Value::Table(Vec::new()));
-    let table = |key: &str| root.get(key).unwrap_or(&empty);
+    // A section that is missing, or is not a table (reported), reads as empty
+    // so that the rest of the file is still checked.
+    let section = |cx: &mut Cx, key: &str| -> &Node {
+        match root.get(key) {
+            Some(n) if n.as_table().is_some() => n,
+            Some(n) => {
+                cx.error(
+                    Some(&n.origin),
+                    key,
+                    format!("must be a table ([{key}]), not {}", n.value.type_name()),
+                );
+                &empty
+            }
+            None => &empty,
+        }
+    };
 
     // [scenario]
-    let mut f = Fields::new(cx, table("scenario"), "scenario")?;
+    let mut f = Fields::of(section(cx, "scenario"), "scenario");
     let name = f.string(cx, "name");
     if name.is_none() && root.get("scenario").and_then(|s| s.get("name")).is_none() {
         cx.error(
@@ -823,7 +845,7 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
     f.finish(cx);
 
     // [time]
-    let mut f = Fields::new(cx, table("time"), "time")?;
+    let mut f = Fields::of(section(cx, "time"), "time");
     let start = match f.get("start") {
         Some(n) => date(cx, n, "time.start"),
         None => NaiveDate::from_ymd_opt(2024, 1, 1),
@@ -842,7 +864,7 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
     let steps_ok = steps.unwrap_or(step.per_year());
 
     // [simulation]
-    let mut f = Fields::new(cx, table("simulation"), "simulation")?;
+    let mut f = Fields::of(section(cx, "simulation"), "simulation");
     let trials = f
         .required(cx, "trials", "a whole number of trials >= 1")
         .and_then(|n| integer(cx, n, "simulation.trials", 1, u32::MAX as i128))
@@ -854,15 +876,15 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
     f.finish(cx);
 
     // [demand]
-    let demand_node = root.get("demand");
-    if demand_node.is_none() {
+    let demand_node = root.get("demand").filter(|n| n.as_table().is_some());
+    if root.get("demand").is_none() {
         cx.error(
             None,
             "demand",
             "is required: give [demand] with annual, per_step or per_step_csv",
         );
     }
-    let mut f = Fields::new(cx, table("demand"), "demand")?;
+    let mut f = Fields::of(section(cx, "demand"), "demand");
     let annual = f.non_negative(cx, "annual");
     let per_step = f.numbers(cx, "per_step");
     f.get("per_step_csv"); // already inlined into per_step
@@ -895,6 +917,12 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
         })
     });
     let demand_origin = demand_node.map(|n| &n.origin);
+    let demand_at = |key: &str| {
+        demand_node
+            .and_then(|n| n.get(key))
+            .map(|n| &n.origin)
+            .or(demand_origin)
+    };
     let demand = match (annual, per_step) {
         (Some(annual), None) => {
             if let Some(w) = &seasonality {
@@ -916,7 +944,7 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
         }
         (None, Some(values)) => {
             if seasonality.is_some() {
-                cx.error(demand_origin, "demand.seasonality", "applies only with demand.annual (per_step values are already volumes per step)");
+                cx.error(demand_at("seasonality"), "demand.seasonality", "applies only with demand.annual (per_step values are already volumes per step)");
             }
             if values.len() != steps_ok {
                 cx.error(
@@ -956,8 +984,8 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
     f.finish(cx);
 
     // [storage]
-    let storage_node = root.get("storage");
-    let mut f = Fields::new(cx, table("storage"), "storage")?;
+    let storage_node = root.get("storage").filter(|n| n.as_table().is_some());
+    let mut f = Fields::of(section(cx, "storage"), "storage");
     let capacity = f.non_negative(cx, "capacity").unwrap_or(0.0);
     let minimum = f.non_negative(cx, "minimum").unwrap_or(0.0);
     let initial_node = f.get("initial");
@@ -1114,6 +1142,12 @@ fn read_outage(cx: &mut Cx, f: &mut Fields<'_>, initial: InitialState) -> Option
     let duration = g
         .required(cx, "duration_days", "a number or distribution of days")
         .and_then(|_| g.dist(cx, "duration_days"));
+    check_fixed_duration(
+        cx,
+        node.get("duration_days"),
+        &format!("{path}.duration_days"),
+        duration.as_ref(),
+    );
     let loss = g.dist(cx, "loss").unwrap_or(DistSpec::Fixed { value: 1.0 });
     if let DistSpec::Fixed { value } = loss {
         if !(0.0..=1.0).contains(&value) {
@@ -1131,6 +1165,19 @@ fn read_outage(cx: &mut Cx, f: &mut Fields<'_>, initial: InitialState) -> Option
         loss,
         initial,
     })
+}
+
+/// A fixed duration must be >= 0 days (drawn durations are floored at one step).
+fn check_fixed_duration(cx: &mut Cx, node: Option<&Node>, path: &str, d: Option<&DistSpec>) {
+    if let (Some(n), Some(DistSpec::Fixed { value })) = (node, d) {
+        if *value < 0.0 {
+            cx.error(
+                Some(&n.origin),
+                path,
+                format!("a duration in days must be >= 0, got {value}"),
+            );
+        }
+    }
 }
 
 fn read_initial(cx: &mut Cx, f: &mut Fields<'_>) -> InitialState {
@@ -1311,6 +1358,12 @@ fn read_event(
         .dist(cx, "start_day")
         .unwrap_or(DistSpec::Fixed { value: 0.0 });
     let duration_days = f.dist(cx, "duration_days");
+    check_fixed_duration(
+        cx,
+        node.get("duration_days"),
+        &format!("{path}.duration_days"),
+        duration_days.as_ref(),
+    );
     let effects = |f: &mut Fields<'_>,
                    cx: &mut Cx,
                    key: &'static str,
@@ -1336,12 +1389,20 @@ fn read_event(
             .filter_map(|(target, value)| {
                 let fpath = format!("{epath}.{target}");
                 let Some(index) = known.iter().position(|k| k == target) else {
-                    let hint = suggest(target, known)
-                        .map_or(String::new(), |h| format!(" (did you mean `{h}`?)"));
+                    let kind = if key == "supply" {
+                        "supplier"
+                    } else {
+                        "substitute"
+                    };
+                    let hint = match suggest(target, known) {
+                        Some(h) => format!(" (did you mean `{h}`?)"),
+                        None if known.is_empty() => format!("; there are no {kind}s"),
+                        None => format!("; {kind} ids: {}", known.join(", ")),
+                    };
                     cx.error(
                         Some(&value.origin),
                         &fpath,
-                        format!("no {key} has id \"{target}\"{hint}"),
+                        format!("no {kind} has id \"{target}\"{hint}"),
                     );
                     return None;
                 };
