@@ -26,6 +26,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod output;
+pub mod plot;
 pub mod scenario;
 pub mod stats;
 
@@ -43,7 +44,7 @@ use stats::Metrics;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Mean volume lost per trial attributed to one supplier or event.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct EntityMean {
     /// The entity's id.
     pub id: String,
@@ -53,7 +54,7 @@ pub struct EntityMean {
 
 /// Everything in summary.json. Identical inputs give identical bytes: nothing
 /// here depends on time, threads or machine.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Summary {
     /// Scenario name.
     pub scenario: String,
@@ -75,6 +76,10 @@ pub struct Summary {
     pub steps: usize,
     /// Date of step 0.
     pub start: String,
+    /// Storage capacity (for charts and reports).
+    pub storage_capacity: f64,
+    /// Storage operating floor.
+    pub storage_minimum: f64,
     /// The per-trial columns, in the order of trials.npy.
     pub columns: Vec<String>,
     /// Statistics of every column plus the adequacy metrics.
@@ -84,6 +89,16 @@ pub struct Summary {
     /// Mean volume each event's supply effects remove (gross: where losses
     /// overlap, each event is credited with what it alone would remove).
     pub lost_by_event: Vec<EntityMean>,
+}
+
+/// Reads a summary.json written by a run.
+pub fn read_summary(path: &Path) -> Result<Summary> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Usage(format!("{}: not a shortfall summary: {e}", path.display())))
 }
 
 /// Summarises a finished simulation.
@@ -109,6 +124,8 @@ pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
         step: model.step.name().to_string(),
         steps: model.steps,
         start: model.scenario.start.format("%Y-%m-%d").to_string(),
+        storage_capacity: model.storage_capacity,
+        storage_minimum: model.storage_minimum,
         columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
         metrics: stats::metrics(sim.table.view()),
         lost_by_supplier: means(
@@ -151,20 +168,22 @@ pub struct RunInfo {
 }
 
 /// Which optional files to write.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// Also write trials.csv.
     pub csv: bool,
+    /// Chart formats to render (none: no charts).
+    pub charts: Vec<plot::Format>,
 }
 
-/// Writes summary.json, timeseries.csv, trials.npy, summary.md (and
-/// trials.csv on request) into `dir`. Returns the files written.
+/// Writes summary.json, timeseries.csv, trials.npy, the charts, summary.md
+/// (and trials.csv on request) into `dir`. Returns the files written.
 pub fn write_outputs(
     dir: &Path,
     model: &Model,
     sim: &SimOutput,
     summary: &Summary,
-    opts: WriteOptions,
+    opts: &WriteOptions,
 ) -> Result<Vec<PathBuf>> {
     let path = |name: &str| dir.join(name);
     let mut written = Vec::new();
@@ -178,8 +197,18 @@ pub fn write_outputs(
         output::write_trials_csv(&path("trials.csv"), sim)?;
         written.push(path("trials.csv"));
     }
-    let md = output::markdown::render(summary);
-    output::atomic_write(&path("summary.md"), |w| w.write_all(md.as_bytes()))?;
-    written.push(path("summary.md"));
+    if !opts.charts.is_empty() {
+        let data = plot::ChartData::from_run(model, sim, summary);
+        written.extend(plot::render_all(dir, &data, &opts.charts)?);
+    }
+    written.push(write_summary_md(dir, summary, &opts.charts)?);
     Ok(written)
+}
+
+/// Writes summary.md, linking the charts of the given formats.
+pub fn write_summary_md(dir: &Path, summary: &Summary, charts: &[plot::Format]) -> Result<PathBuf> {
+    let md = output::markdown::render(summary, charts);
+    let path = dir.join("summary.md");
+    output::atomic_write(&path, |w| w.write_all(md.as_bytes()))?;
+    Ok(path)
 }

@@ -15,14 +15,31 @@ fn shortfall() -> Command {
 }
 
 const COLUMNS: [&str; 13] = [
-    "shortfall", "shortfall_peak", "shortfall_steps", "shortfall_events", "longest_shortfall_steps",
-    "first_shortfall_step", "storage_min", "demand", "supply_lost", "substitute_used",
-    "emergency_used", "surplus", "cost",
+    "shortfall",
+    "shortfall_peak",
+    "shortfall_steps",
+    "shortfall_events",
+    "longest_shortfall_steps",
+    "first_shortfall_step",
+    "storage_min",
+    "demand",
+    "supply_lost",
+    "substitute_used",
+    "emergency_used",
+    "surplus",
+    "cost",
 ];
 
 fn run_small(out: &Path, extra: &[&str]) {
     shortfall()
-        .args(["run", "tests/fixtures/small.toml", "--trials", "3000", "--quiet", "--out"])
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--trials",
+            "3000",
+            "--quiet",
+            "--out",
+        ])
         .arg(out)
         .args(extra)
         .assert()
@@ -34,7 +51,14 @@ fn run_writes_the_contracted_files() {
     let out = tempfile::tempdir().unwrap();
     run_small(out.path(), &["--csv"]);
     let dir = out.path().join("small");
-    for f in ["summary.json", "run.json", "timeseries.csv", "trials.npy", "trials.csv", "summary.md"] {
+    for f in [
+        "summary.json",
+        "run.json",
+        "timeseries.csv",
+        "trials.npy",
+        "trials.csv",
+        "summary.md",
+    ] {
         assert!(dir.join(f).is_file(), "{f} missing");
     }
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
@@ -44,25 +68,45 @@ fn run_writes_the_contracted_files() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 
-    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
-    for key in ["scenario", "seed", "trials", "version", "scenario_sha256", "metrics", "columns"] {
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "scenario",
+        "seed",
+        "trials",
+        "version",
+        "scenario_sha256",
+        "metrics",
+        "columns",
+    ] {
         assert!(s.get(key).is_some(), "summary.json lacks {key}");
     }
     assert_eq!(s["scenario"], "small");
     assert_eq!(s["trials"], 3000);
     assert_eq!(s["seed"], 7);
     assert_eq!(s["scenario_sha256"].as_str().unwrap().len(), 64);
-    let cols: Vec<&str> = s["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let cols: Vec<&str> = s["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
     assert_eq!(cols, COLUMNS);
     for c in COLUMNS {
         let m = &s["metrics"][c];
-        for stat in ["mean", "se", "std", "min", "max", "p50", "p90", "p95", "p99", "p999", "cvar95", "cvar99"] {
+        for stat in [
+            "mean", "se", "std", "min", "max", "p50", "p90", "p95", "p99", "p999", "cvar95",
+            "cvar99",
+        ] {
             assert!(m[stat].is_number(), "metrics.{c}.{stat} missing");
         }
         assert!(m["p95_ci"].as_array().is_some_and(|a| a.len() == 2));
     }
     let m = &s["metrics"];
-    assert!(m["shortfall_probability"]["mean"].is_number() && m["shortfall_probability"]["se"].is_number());
+    assert!(
+        m["shortfall_probability"]["mean"].is_number()
+            && m["shortfall_probability"]["se"].is_number()
+    );
     for k in ["lole", "eue", "neue_ppm"] {
         assert!(m[k].is_number(), "metrics.{k} missing");
     }
@@ -77,13 +121,18 @@ fn run_writes_the_contracted_files() {
     assert_eq!(ts.lines().count(), 366);
     assert!(ts.lines().nth(1).unwrap().starts_with("0,2024-01-01,"));
 
-    let table = Array2::<f64>::read_npy(std::fs::File::open(dir.join("trials.npy")).unwrap()).unwrap();
+    let table =
+        Array2::<f64>::read_npy(std::fs::File::open(dir.join("trials.npy")).unwrap()).unwrap();
     assert_eq!(table.dim(), (3000, 13));
     let csv = std::fs::read_to_string(dir.join("trials.csv")).unwrap();
     assert_eq!(csv.lines().count(), 3001);
-    assert_eq!(csv.lines().next().unwrap(), format!("trial,{}", COLUMNS.join(",")));
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        format!("trial,{}", COLUMNS.join(","))
+    );
 
-    let run: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
     assert!(run["trials_per_second"].as_f64().unwrap() > 0.0);
 }
 
@@ -104,7 +153,11 @@ fn set_and_seed_change_the_scenario_hash() {
     let read = |dir: &Path| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(dir.join("small/summary.json")).unwrap()).unwrap()
     };
-    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
     run_small(a.path(), &[]);
     run_small(b.path(), &["--set", "storage.capacity=2.0"]);
     run_small(c.path(), &["--seed", "8"]);
@@ -119,7 +172,13 @@ fn set_and_seed_change_the_scenario_hash() {
 fn terminal_table_names_the_headline_figures() {
     let out = tempfile::tempdir().unwrap();
     shortfall()
-        .args(["run", "tests/fixtures/small.toml", "--trials", "2000", "--out"])
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--trials",
+            "2000",
+            "--out",
+        ])
         .arg(out.path())
         .assert()
         .success()
@@ -134,7 +193,13 @@ fn terminal_table_names_the_headline_figures() {
 fn bad_set_is_an_input_error_and_writes_nothing() {
     let out = tempfile::tempdir().unwrap();
     shortfall()
-        .args(["run", "tests/fixtures/small.toml", "--set", "storage.capacity=-1", "--out"])
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--set",
+            "storage.capacity=-1",
+            "--out",
+        ])
         .arg(out.path())
         .assert()
         .code(2)
@@ -142,19 +207,32 @@ fn bad_set_is_an_input_error_and_writes_nothing() {
         .stderr(contains("--set storage.capacity=-1"));
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
     shortfall()
-        .args(["run", "tests/fixtures/small.toml", "--set", "nonsense", "--out"])
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--set",
+            "nonsense",
+            "--out",
+        ])
         .arg(out.path())
         .assert()
         .code(2)
         .stderr(contains("PATH=VALUE"));
-    shortfall().args(["run", "no/such/file.toml"]).assert().code(2).stderr(contains("no/such/file.toml"));
+    shortfall()
+        .args(["run", "no/such/file.toml"])
+        .assert()
+        .code(2)
+        .stderr(contains("no/such/file.toml"));
 }
 
 #[test]
 fn usage_errors_exit_2() {
     shortfall().args(["run"]).assert().code(2);
     shortfall().args(["frobnicate"]).assert().code(2);
-    shortfall().args(["run", "tests/fixtures/small.toml", "--trials", "many"]).assert().code(2);
+    shortfall()
+        .args(["run", "tests/fixtures/small.toml", "--trials", "many"])
+        .assert()
+        .code(2);
 }
 
 #[test]

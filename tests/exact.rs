@@ -52,7 +52,11 @@ volume = 164.25       # 0.45 per day, loses half when out
 outage = { rate_per_year = 4, duration_days = { dist = "exponential", mean = 20 }, loss = 0.5 }
 "#,
     );
-    let specs = [(0.5, 1.0, chain(6.0, 10.0)), (0.3, 1.0, chain(12.0, 3.0)), (0.45, 0.5, chain(4.0, 20.0))];
+    let specs = [
+        (0.5, 1.0, chain(6.0, 10.0)),
+        (0.3, 1.0, chain(12.0, 3.0)),
+        (0.45, 0.5, chain(4.0, 20.0)),
+    ];
     let (mut p_short, mut e_short) = (0.0f64, 0.0f64);
     for state in 0..8u32 {
         let mut prob = 1.0;
@@ -80,9 +84,25 @@ outage = { rate_per_year = 4, duration_days = { dist = "exponential", mean = 20 
     // The first step already has the stationary law (stationary start).
     let n = sim.table.nrows() as f64;
     let p0 = sim.sums.shortfall_count[0] as f64 / n;
-    assert_within("P(shortfall at step 0)", p0, (p_short * (1.0 - p_short) / n).sqrt(), p_short, 4.0);
-    let early: f64 = sim.sums.shortfall_count[..5].iter().map(|&c| c as f64).sum::<f64>() / (5.0 * n);
-    assert_within("P(shortfall in steps 0-4)", early, (p_short * (1.0 - p_short) / n).sqrt(), p_short, 4.0);
+    assert_within(
+        "P(shortfall at step 0)",
+        p0,
+        (p_short * (1.0 - p_short) / n).sqrt(),
+        p_short,
+        4.0,
+    );
+    let early: f64 = sim.sums.shortfall_count[..5]
+        .iter()
+        .map(|&c| c as f64)
+        .sum::<f64>()
+        / (5.0 * n);
+    assert_within(
+        "P(shortfall in steps 0-4)",
+        early,
+        (p_short * (1.0 - p_short) / n).sqrt(),
+        p_short,
+        4.0,
+    );
 }
 
 /// With `initial = "up"` nothing is lost at step 0, and the law relaxes
@@ -117,7 +137,13 @@ outage = { rate_per_year = 20, duration_days = { dist = "exponential", mean = 8 
     for t in [1usize, 5, 20, 59] {
         let exact = pi * (1.0 - lambda.powi(t as i32));
         let est = sim.sums.shortfall_count[t] as f64 / n;
-        assert_within(&format!("P(down at step {t})"), est, (exact * (1.0 - exact) / n).sqrt(), exact, 4.0);
+        assert_within(
+            &format!("P(down at step {t})"),
+            est,
+            (exact * (1.0 - exact) / n).sqrt(),
+            exact,
+            4.0,
+        );
     }
 }
 
@@ -166,7 +192,12 @@ fn fixed_cut_drains_storage_as_computed_by_hand() {
     short.extend([0.0; 30]);
     assert_eq!(trace.shortfall, short);
     // shortfall, peak, steps, events, longest, first, storage_min, demand, lost, substitute, emergency, surplus, cost
-    assert_eq!(row, [11.0, 0.75, 15.0, 1.0, 15.0, 15.0, 1.0, 60.0, 15.0, 0.0, 0.0, 0.0, 0.0]);
+    assert_eq!(
+        row,
+        [
+            11.0, 0.75, 15.0, 1.0, 15.0, 15.0, 1.0, 60.0, 15.0, 0.0, 0.0, 0.0, 0.0
+        ]
+    );
     // Every trial is the same run.
     let (sim, s) = run_summary(&m);
     for r in sim.table.rows() {
@@ -204,7 +235,10 @@ fn loss_triggered_substitute_arrives_after_its_lead_time() {
 /// Transit: losses at source on days 10-29 arrive short on days 13-32.
 #[test]
 fn transit_delays_the_arrival_of_a_loss() {
-    let text = CUT_BASE.replace("volume = 273.75           # 0.75 per day", "volume = 273.75\ntransit_days = 3");
+    let text = CUT_BASE.replace(
+        "volume = 273.75           # 0.75 per day",
+        "volume = 273.75\ntransit_days = 3",
+    );
     let m = model(&text);
     let (trace, _) = trace_trial(&m, 0);
     for t in 0..60 {
@@ -245,7 +279,10 @@ target = 4.0
 "#,
     );
     let (trace, row) = trace_trial(&m, 0);
-    assert_eq!(trace.level, vec![2.0, 2.0, 2.0, 2.5, 3.0, 3.5, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0]);
+    assert_eq!(
+        trace.level,
+        vec![2.0, 2.0, 2.0, 2.5, 3.0, 3.5, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0]
+    );
     assert_eq!(row[9], 2.0); // substitute_used = target − initial
     assert_eq!(row[6], 2.0); // storage_min
 }
@@ -277,7 +314,10 @@ cost = 3.0
 "#,
     );
     let (trace, row) = trace_trial(&m, 0);
-    assert_eq!(trace.emergency, vec![0.25, 0.25, 0.25, 0.25, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    assert_eq!(
+        trace.emergency,
+        vec![0.25, 0.25, 0.25, 0.25, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    );
     assert_eq!(row[0], 4.0);
     assert_eq!(row[10], 1.0);
     assert_eq!(row[12], 3.0);
@@ -372,7 +412,8 @@ volume = 273.75
                             let pr = prob[s][l][mn][seen];
                             if pr > 0.0 {
                                 // Transition of the supplier between steps.
-                                let (to_up, to_down) = if s == 0 { (1.0 - p, p) } else { (1.0 - q, q) };
+                                let (to_up, to_down) =
+                                    if s == 0 { (1.0 - p, p) } else { (1.0 - q, q) };
                                 cur.push((0, l, mn, seen, pr * to_up));
                                 cur.push((1, l, mn, seen, pr * to_down));
                             }
@@ -420,7 +461,13 @@ volume = 273.75
     let mt = &s.metrics;
     assert_within("EUE", mt.eue.mean, mt.eue.se, e_short, 4.0);
     assert_within("LOLE", mt.lole.mean, mt.lole.se, e_steps, 4.0);
-    assert_within("P(shortfall)", mt.shortfall_probability.mean, mt.shortfall_probability.se, p_any, 4.0);
+    assert_within(
+        "P(shortfall)",
+        mt.shortfall_probability.mean,
+        mt.shortfall_probability.se,
+        p_any,
+        4.0,
+    );
     let smin = mt.column("storage_min").unwrap();
     assert_within("E[storage_min]", smin.mean, smin.se, e_min, 4.0);
     let sur = mt.column("surplus").unwrap();
@@ -459,4 +506,52 @@ supply = { a = 1.0 }
     // occurrence drawn at 364.x starts on the last day and still counts).
     let lost = s.metrics.column("supply_lost").unwrap();
     assert_within("E[supply_lost]", lost.mean, lost.se, 1.5, 4.0);
+}
+
+/// `outstanding` counts every order placed and not yet arrived, of any
+/// trigger: a loss-triggered cargo on its way stops the storage-triggered
+/// substitute from ordering the same volume again.
+#[test]
+fn restocking_counts_loss_orders_in_transit() {
+    let m = model(
+        r#"
+[scenario]
+name = "outstanding"
+[time]
+steps = 12
+[simulation]
+trials = 1
+seed = 1
+[demand]
+annual = 365.0
+[storage]
+capacity = 10.0
+initial = 5.0
+[[supplier]]
+id = "a"
+volume = 365.0
+[[substitute]]
+id = "flex"
+capacity = 365.0
+lead_days = 5
+[[substitute]]
+id = "spot"
+trigger = "storage"
+capacity = 3650.0
+lead_days = 1
+target = 5.0
+[[event]]
+id = "cut"
+probability = 1.0
+start_day = 2
+duration_days = 1
+supply = { a = 1.0 }
+"#,
+    );
+    let (trace, row) = trace_trial(&m, 0);
+    assert_eq!(
+        trace.level,
+        vec![5.0, 5.0, 4.0, 4.0, 4.0, 4.0, 4.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    );
+    assert_eq!(row[9], 1.0); // only the loss-triggered cargo was delivered
 }

@@ -1,5 +1,6 @@
 //! Command-line definitions (clap) and dispatch.
 
+mod plot;
 mod progress;
 mod run;
 mod table;
@@ -24,6 +25,18 @@ enum Command {
     Run(RunArgs),
     /// Check scenario files without running them.
     Validate(ValidateArgs),
+    /// Re-render the charts (and summary.md) of a finished run from its files.
+    Plot(PlotArgs),
+}
+
+/// Options of `shortfall plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// A run's output folder (holding summary.json, timeseries.csv, trials.npy).
+    pub dir: PathBuf,
+    /// Chart formats, comma-separated: svg, png.
+    #[arg(long, default_value = "svg,png")]
+    pub format: String,
 }
 
 /// Options of `shortfall run`.
@@ -49,6 +62,12 @@ pub struct RunArgs {
     /// Also write the per-trial table as trials.csv.
     #[arg(long)]
     pub csv: bool,
+    /// Chart formats, comma-separated: svg (vector) and/or png (2400 px wide).
+    #[arg(long, default_value = "svg,png")]
+    pub format: String,
+    /// Do not render charts.
+    #[arg(long)]
+    pub no_charts: bool,
     /// Override one field, e.g. --set storage.capacity=3.5 or
     /// --set supplier.sakhalin2.volume=0 (repeatable, applied in order).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -72,5 +91,6 @@ pub fn main() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Plot(args) => plot::plot(&args),
     }
 }

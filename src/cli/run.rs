@@ -44,7 +44,21 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 
     let t2 = Instant::now();
     let dir = output::create_dir(&args.out, &model.name)?;
-    let mut files = write_outputs(&dir, &model, &sim, &summary, WriteOptions { csv: args.csv })?;
+    let charts = if args.no_charts {
+        Vec::new()
+    } else {
+        shortfall::plot::Format::parse_list(&args.format)?
+    };
+    let mut files = write_outputs(
+        &dir,
+        &model,
+        &sim,
+        &summary,
+        &WriteOptions {
+            csv: args.csv,
+            charts,
+        },
+    )?;
     let write_seconds = t2.elapsed().as_secs_f64();
     let threads = if args.threads == 0 {
         rayon::current_num_threads()

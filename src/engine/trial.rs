@@ -145,7 +145,6 @@ pub struct Workspace {
     avail: Vec<f64>,
     demand_mult: Vec<f64>,
     arrivals: Vec<f64>,
-    restock_arrivals: Vec<f64>,
     budgets: Vec<f64>,
     class_acc: Vec<(f64, i32, f64, i32)>,
 }
@@ -167,7 +166,6 @@ impl Workspace {
             avail: vec![1.0; model.substitutes.len() * n],
             demand_mult: vec![1.0; if model.has_demand_events { n } else { 0 }],
             arrivals: vec![0.0; n],
-            restock_arrivals: vec![0.0; n],
             budgets: vec![0.0; model.substitutes.len()],
             class_acc: vec![(0.0, 0, 0.0, 0); classes],
         }
@@ -429,6 +427,7 @@ pub fn run_trial(
             if q > 0.0 {
                 ws.budgets[j] -= q;
                 ws.arrivals[arrive] += q;
+                outstanding += q;
                 cost += q * sub.cost;
                 need -= q;
             }
@@ -437,8 +436,8 @@ pub fn run_trial(
         // Storage balance.
         let arrived = ws.arrivals[t];
         ws.arrivals[t] = 0.0;
-        outstanding -= ws.restock_arrivals[t];
-        ws.restock_arrivals[t] = 0.0;
+        // Every order placed and not yet arrived (SCENARIO.md), of any trigger.
+        outstanding -= arrived;
         let x = level + supply + arrived - d;
         let (mut short, mut surplus, mut emergency) = (0.0, 0.0, 0.0);
         if x < minimum {
@@ -488,7 +487,6 @@ pub fn run_trial(
             if q > 0.0 {
                 ws.budgets[j] -= q;
                 ws.arrivals[arrive] += q;
-                ws.restock_arrivals[arrive] += q;
                 outstanding += q;
                 cost += q * sub.cost;
             }

@@ -22,8 +22,8 @@ fn pct(x: f64) -> String {
     }
 }
 
-/// Renders summary.md.
-pub fn render(s: &Summary) -> String {
+/// Renders summary.md; `charts` are the chart formats written beside it.
+pub fn render(s: &Summary, charts: &[crate::plot::Format]) -> String {
     let m = &s.metrics;
     let short = m.column("shortfall").expect("shortfall column");
     let u = &s.unit;
@@ -119,5 +119,22 @@ pub fn render(s: &Summary) -> String {
         out,
         "Quantile intervals are distribution-free (order statistics, binomial). P(shortfall) and EUE intervals are ±1.96 SE."
     );
+    use crate::plot::Format;
+    let shown = if charts.contains(&Format::Png) {
+        Some(Format::Png)
+    } else {
+        charts.first().copied()
+    };
+    if let Some(fmt) = shown {
+        let _ = writeln!(out, "\n## Charts\n");
+        for (stem, _) in crate::plot::CHARTS {
+            let title = crate::plot::chart_title(stem);
+            let _ = write!(out, "![{title}]({stem}.{})", fmt.ext());
+            if fmt == Format::Png && charts.contains(&Format::Svg) {
+                let _ = write!(out, "\n\n[{title} (SVG, vector)]({stem}.svg)");
+            }
+            let _ = writeln!(out, "\n");
+        }
+    }
     out
 }

@@ -16,7 +16,10 @@ use crate::stats::StepRow;
 use crate::stats::steps::TIMESERIES_COLUMNS;
 
 /// Writes `path` atomically: `fill` writes into a temporary file beside it,
-/// which is renamed over `path` only when everything succeeded.
+/// which is renamed over `path` only when everything succeeded. A run that is
+/// interrupted or fails leaves either the old file or the new one, never a
+/// half-written one. (The data is not forced to disk with fsync: that
+/// guards against power loss, not interruption, and costs seconds.)
 pub fn atomic_write(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -39,7 +42,6 @@ pub fn atomic_write(
         fill(&mut w).map_err(|e| fail(&e))?;
         w.flush().map_err(|e| fail(&e))?;
     }
-    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
     // Temporary files are private (0600); results are ordinary files.
     #[cfg(unix)]
     {

@@ -28,7 +28,7 @@ pub const QUANTILES: [(&str, u64); 5] = [
 pub const CI_LEVEL: f64 = 0.95;
 
 /// Statistics of one per-trial column.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ColumnStats {
     /// Sample mean.
     pub mean: f64,
@@ -67,7 +67,7 @@ pub struct ColumnStats {
 }
 
 /// A mean with its standard error.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq)]
 pub struct MeanSe {
     /// The estimate.
     pub mean: f64,
@@ -112,6 +112,44 @@ impl Serialize for Metrics {
         map.serialize_entry("neue_ppm", &self.neue_ppm.mean)?;
         map.serialize_entry("neue_ppm_se", &self.neue_ppm.se)?;
         map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metrics {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Metrics, D::Error> {
+        use serde::de::Error as _;
+        let mut map = serde_json::Map::deserialize(d)?;
+        let mut take = |key: &str| {
+            map.remove(key)
+                .ok_or_else(|| D::Error::custom(format!("metrics lacks `{key}`")))
+        };
+        let mut columns = Vec::with_capacity(COLUMNS.len());
+        for name in COLUMNS {
+            let stats = serde_json::from_value(take(name)?).map_err(D::Error::custom)?;
+            columns.push((name.to_string(), stats));
+        }
+        let num = |v: serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+        let shortfall_probability =
+            serde_json::from_value(take("shortfall_probability")?).map_err(D::Error::custom)?;
+        let lole = MeanSe {
+            mean: num(take("lole")?),
+            se: num(take("lole_se")?),
+        };
+        let eue = MeanSe {
+            mean: num(take("eue")?),
+            se: num(take("eue_se")?),
+        };
+        let neue_ppm = MeanSe {
+            mean: num(take("neue_ppm")?),
+            se: num(take("neue_ppm_se")?),
+        };
+        Ok(Metrics {
+            columns,
+            shortfall_probability,
+            lole,
+            eue,
+            neue_ppm,
+        })
     }
 }
 

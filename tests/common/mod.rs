@@ -25,7 +25,14 @@ pub fn model_with(toml: &str, sets: &[&str]) -> Model {
 
 /// Runs every trial of a model on `threads` threads.
 pub fn run(model: &Model, threads: usize) -> SimOutput {
-    simulate(model, &RunOptions { threads, ..RunOptions::default() }).unwrap()
+    simulate(
+        model,
+        &RunOptions {
+            threads,
+            ..RunOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 /// Runs and summarises.

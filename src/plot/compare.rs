@@ -1,0 +1,220 @@
+//! Charts that compare runs: exceedance curves of several scenarios
+//! overlaid, and a tornado chart of how a measure moves with each input.
+
+use std::path::{Path, PathBuf};
+
+use plotters::prelude::*;
+
+use super::theme::{Key, Meta, Theme, fmt_volume, frame, legend_below, palette};
+use super::{Format, exceedance, png_file, svg_string};
+use crate::error::Error;
+
+/// One scenario's curve: a label and its per-trial total shortfall, sorted ascending.
+#[derive(Debug, Clone)]
+pub struct Curve {
+    /// Legend label.
+    pub label: String,
+    /// Sorted total shortfall of every trial.
+    pub shortfall_sorted: Vec<f64>,
+}
+
+/// One input's bar in a tornado chart: the measure at the input's low and
+/// high settings.
+#[derive(Debug, Clone)]
+pub struct TornadoBar {
+    /// What was varied, e.g. "US flexible capacity 4–12 Mt/yr".
+    pub label: String,
+    /// The measure with the input at its low setting.
+    pub low: f64,
+    /// The measure with the input at its high setting.
+    pub high: f64,
+}
+
+fn write_chart(
+    path_stem: &Path,
+    formats: &[Format],
+    draw_svg: impl Fn(
+        &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+        &Theme,
+    ) -> Result<(), String>,
+    draw_png: impl Fn(
+        &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+        &Theme,
+    ) -> Result<(), String>,
+) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    for &f in formats {
+        let path = path_stem.with_extension(f.ext());
+        let theme = f.theme();
+        match f {
+            Format::Svg => {
+                let svg = svg_string(&theme, |root| draw_svg(root, &theme)).map_err(|m| {
+                    Error::Write {
+                        path: path.clone(),
+                        message: m,
+                    }
+                })?;
+                crate::output::atomic_write(&path, |w| w.write_all(svg.as_bytes()))?;
+            }
+            Format::Png => png_file(&path, &theme, |root| draw_png(root, &theme))?,
+        }
+        out.push(path);
+    }
+    Ok(out)
+}
+
+/// Writes the overlaid exceedance curves of several scenarios to
+/// `path_stem.{svg,png}`. `meta` describes the comparison (its `title` and
+/// `scenario` name the set); `unit` labels the x axis.
+pub fn exceedance_overlay(
+    path_stem: &Path,
+    formats: &[Format],
+    meta: &Meta,
+    unit: &str,
+    curves: &[Curve],
+) -> Result<Vec<PathBuf>, Error> {
+    let list: Vec<(String, &[f64])> = curves
+        .iter()
+        .map(|c| (c.label.clone(), c.shortfall_sorted.as_slice()))
+        .collect();
+    write_chart(
+        path_stem,
+        formats,
+        |root, theme| {
+            let area = frame(
+                root,
+                theme,
+                meta,
+                "Shortfall exceedance: scenarios compared",
+            )?;
+            exceedance::draw_curves(&area, theme, &list, unit, true)
+        },
+        |root, theme| {
+            let area = frame(
+                root,
+                theme,
+                meta,
+                "Shortfall exceedance: scenarios compared",
+            )?;
+            exceedance::draw_curves(&area, theme, &list, unit, true)
+        },
+    )
+}
+
+/// Writes a tornado chart to `path_stem.{svg,png}`: bars from the measure at
+/// each input's low setting to its high setting, around the baseline value,
+/// widest at the top. `measure` names the x axis (with its unit).
+pub fn tornado(
+    path_stem: &Path,
+    formats: &[Format],
+    meta: &Meta,
+    measure: &str,
+    baseline: f64,
+    bars: &[TornadoBar],
+) -> Result<Vec<PathBuf>, Error> {
+    let mut sorted: Vec<&TornadoBar> = bars.iter().collect();
+    sorted.sort_by(|a, b| (b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()));
+    write_chart(
+        path_stem,
+        formats,
+        |root, theme| draw_tornado(root, theme, meta, measure, baseline, &sorted),
+        |root, theme| draw_tornado(root, theme, meta, measure, baseline, &sorted),
+    )
+}
+
+fn draw_tornado<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    theme: &Theme,
+    meta: &Meta,
+    measure: &str,
+    baseline: f64,
+    bars: &[&TornadoBar],
+) -> Result<(), String> {
+    let area = frame(root, theme, meta, "What moves the result most")?;
+    let entries = vec![
+        (
+            Key::Fill(palette::BLUE.mix(0.85)),
+            "Input at its low setting".to_string(),
+        ),
+        (
+            Key::Fill(palette::VERMILLION.mix(0.85)),
+            "Input at its high setting".to_string(),
+        ),
+        (
+            Key::Line(palette::BLACK, false),
+            format!(
+                "Baseline: {}",
+                fmt_volume(baseline, baseline.abs().max(1e-9))
+            ),
+        ),
+    ];
+    let area = legend_below(&area, theme, &entries)?;
+    let n = bars.len().max(1);
+    let lo = bars
+        .iter()
+        .flat_map(|b| [b.low, b.high])
+        .fold(baseline, f64::min);
+    let hi = bars
+        .iter()
+        .flat_map(|b| [b.low, b.high])
+        .fold(baseline, f64::max);
+    let pad = ((hi - lo) * 0.08).max(1e-9);
+    let (x0, x1) = (lo - pad, hi + pad);
+    let font = theme.text(14.0, palette::BLACK);
+    let label_width = bars
+        .iter()
+        .map(|b| {
+            area.estimate_text_size(&b.label, &font)
+                .map(|(w, _)| w)
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0)
+        + theme.px(24.0);
+    let names: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(theme.px(60.0))
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(
+            x0..x1,
+            super::KeyAxis::new(0.0..n as f64, (0..n).map(|i| i as f64 + 0.5).collect()),
+        )
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(palette::GRID.mix(0.0))
+        .bold_line_style(palette::GRID)
+        .x_desc(measure.to_string())
+        .axis_desc_style(theme.text(16.0, palette::BLACK))
+        .label_style(font)
+        .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
+        .y_label_formatter(&|y| {
+            let i = y.floor() as usize;
+            if (y - (i as f64 + 0.5)).abs() < 1e-9 && i < n {
+                names[n - 1 - i].clone()
+            } else {
+                String::new()
+            }
+        })
+        .draw()
+        .map_err(|e| e.to_string())?;
+    for (k, b) in bars.iter().enumerate() {
+        let y = (n - 1 - k) as f64;
+        for (v, color) in [(b.low, palette::BLUE), (b.high, palette::VERMILLION)] {
+            chart
+                .draw_series([Rectangle::new(
+                    [(baseline, y + 0.2), (v, y + 0.8)],
+                    color.mix(0.85).filled(),
+                )])
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    chart
+        .draw_series(LineSeries::new(
+            vec![(baseline, 0.0), (baseline, n as f64)],
+            theme.line(palette::BLACK, 2.0),
+        ))
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}

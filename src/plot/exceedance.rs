@@ -1,0 +1,224 @@
+//! Chart 2: exceedance curve P(shortfall > x) on a log scale, with a 95%
+//! (Wilson score) confidence band.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::ChartData;
+use super::theme::{Key, Theme, fmt_percent, fmt_volume, frame, legend_below, palette};
+
+/// At most this many points per curve.
+const POINTS: usize = 800;
+
+/// Wilson score 95% interval for a proportion `p` out of `n`.
+pub fn wilson(p: f64, n: f64) -> (f64, f64) {
+    let z = 1.959_963_984_540_054;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Points (x, P(S > x)) of the empirical exceedance curve, as a step
+/// function, thinned to at most [`POINTS`] steps.
+pub fn exceedance_points(sorted: &[f64]) -> Vec<(f64, f64)> {
+    let n = sorted.len();
+    let first_positive = sorted.partition_point(|x| *x <= 0.0);
+    let mut pts = vec![(0.0, (n - first_positive) as f64 / n as f64)];
+    let positive = n - first_positive;
+    if positive == 0 {
+        return pts;
+    }
+    let stride = positive.div_ceil(POINTS).max(1);
+    let mut idx: Vec<usize> = (first_positive..n).step_by(stride).collect();
+    if idx.last() != Some(&(n - 1)) {
+        idx.push(n - 1);
+    }
+    let mut last_x = f64::NAN;
+    for i in idx {
+        let x = sorted[i];
+        if x == last_x {
+            continue;
+        }
+        last_x = x;
+        // P(S > x): the trials above every copy of this value.
+        let above = n - sorted.partition_point(|v| *v <= x);
+        let (_, prev) = *pts.last().expect("non-empty");
+        pts.push((x, prev));
+        pts.push((x, above as f64 / n as f64));
+    }
+    pts
+}
+
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    theme: &Theme,
+) -> Result<(), String> {
+    let area = frame(
+        root,
+        theme,
+        &data.meta,
+        "How likely is a shortfall larger than x?",
+    )?;
+    draw_curves(
+        &area,
+        theme,
+        &[(
+            "This scenario".to_string(),
+            data.shortfall_sorted.as_slice(),
+        )],
+        &data.unit,
+        false,
+    )
+}
+
+/// Draws one or more exceedance curves with their bands on `area`.
+pub fn draw_curves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    curves: &[(String, &[f64])],
+    unit: &str,
+    legend_always: bool,
+) -> Result<(), String> {
+    let n_min = curves
+        .iter()
+        .map(|(_, s)| s.len())
+        .min()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let y_min = (0.3 / n_min).min(0.5);
+    let x_max = curves
+        .iter()
+        .filter_map(|(_, s)| s.last().copied())
+        .fold(0.0, f64::max);
+    let any_positive = x_max > 0.0;
+    let x_max = if any_positive { x_max * 1.03 } else { 1.0 };
+    let mut entries: Vec<(Key, String)> = curves
+        .iter()
+        .enumerate()
+        .map(|(k, (label, sorted))| {
+            let color = palette::SERIES[k % palette::SERIES.len()];
+            let text = if curves.len() > 1 || legend_always {
+                label.clone()
+            } else {
+                format!(
+                    "P(shortfall > x), {} trials",
+                    super::theme::group_thousands(sorted.len() as u64)
+                )
+            };
+            (Key::Line(color, false), text)
+        })
+        .collect();
+    let band_key = if curves.len() == 1 {
+        palette::SERIES[0].mix(0.18)
+    } else {
+        palette::GREY.mix(0.25)
+    };
+    entries.push((
+        Key::Fill(band_key),
+        "95% confidence band (Wilson score)".to_string(),
+    ));
+    let area = legend_below(area, theme, &entries)?;
+
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(theme.px(60.0))
+        .y_label_area_size(theme.px(90.0))
+        .build_cartesian_2d(0f64..x_max, (y_min..1.0f64).log_scale())
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .light_line_style(palette::GRID.mix(0.0))
+        .bold_line_style(palette::GRID)
+        .x_desc(format!("Total shortfall over the horizon, x ({unit})"))
+        .y_desc("P(shortfall > x), log scale")
+        .axis_desc_style(theme.text(16.0, palette::BLACK))
+        .label_style(theme.text(14.0, palette::BLACK))
+        .x_label_formatter(&|v| fmt_volume(*v, x_max))
+        .y_label_formatter(&|v| fmt_percent(*v))
+        .draw()
+        .map_err(|e| e.to_string())?;
+
+    // Reference levels used in policy papers.
+    for (p, label) in [(0.05, "1 in 20"), (0.01, "1 in 100")] {
+        if p > y_min {
+            let style = theme.line(palette::GREY, 1.0);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(0.0, p), (x_max, p)],
+                    theme.px(4.0),
+                    theme.px(5.0),
+                    style,
+                ))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series([Text::new(
+                    label.to_string(),
+                    (x_max * 0.985, p),
+                    theme
+                        .text(13.0, palette::GREY)
+                        .pos(plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Right,
+                            plotters::style::text_anchor::VPos::Bottom,
+                        )),
+                )])
+                .map_err(|e| e.to_string())?;
+        }
+    }
+
+    for (k, (label, sorted)) in curves.iter().enumerate() {
+        let color = palette::SERIES[k % palette::SERIES.len()];
+        let n = sorted.len().max(1) as f64;
+        let pts = exceedance_points(sorted);
+        let clip = |p: f64| p.max(y_min);
+        let mut band: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|(x, p)| (*x, clip(wilson(*p, n).1)))
+            .collect();
+        band.extend(pts.iter().rev().map(|(x, p)| (*x, clip(wilson(*p, n).0))));
+        chart
+            .draw_series([Polygon::new(band, color.mix(0.18).filled())])
+            .map_err(|e| e.to_string())?;
+        let line: Vec<(f64, f64)> = pts.iter().filter(|(_, p)| *p > 0.0).copied().collect();
+        let style = theme.line(color, 2.5);
+        chart
+            .draw_series(LineSeries::new(line, style))
+            .map_err(|e| e.to_string())?;
+        let _ = label;
+    }
+    if !any_positive {
+        chart
+            .draw_series([Text::new(
+                format!(
+                    "No trial had a shortfall (95% upper bound on P(shortfall): {})",
+                    fmt_percent((3.0 / n_min).min(1.0))
+                ),
+                (0.04, 0.2),
+                theme.text(18.0, palette::BLACK),
+            )])
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exceedance_steps_down_at_each_value() {
+        let s = [0.0, 0.0, 1.0, 2.0, 2.0];
+        let pts = exceedance_points(&s);
+        assert_eq!(pts[0], (0.0, 0.6));
+        assert!(pts.contains(&(1.0, 0.4)));
+        assert!(pts.contains(&(2.0, 0.0)));
+    }
+
+    #[test]
+    fn wilson_interval_contains_p() {
+        let (lo, hi) = wilson(0.1, 1000.0);
+        assert!(lo < 0.1 && hi > 0.1 && lo > 0.08 && hi < 0.125);
+        assert_eq!(wilson(0.0, 100.0).0, 0.0);
+    }
+}
