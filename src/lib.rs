@@ -174,6 +174,8 @@ pub struct WriteOptions {
     pub csv: bool,
     /// Chart formats to render (none: no charts).
     pub charts: Vec<plot::Format>,
+    /// PNG width in pixels (0: the default, [`plot::PNG_WIDTH`]).
+    pub png_width: u32,
 }
 
 /// Writes summary.json, timeseries.csv, trials.npy, the charts, summary.md
@@ -199,7 +201,12 @@ pub fn write_outputs(
     }
     if !opts.charts.is_empty() {
         let data = plot::ChartData::from_run(model, sim, summary);
-        written.extend(plot::render_all(dir, &data, &opts.charts)?);
+        let width = if opts.png_width == 0 {
+            plot::PNG_WIDTH
+        } else {
+            opts.png_width
+        };
+        written.extend(plot::render_all(dir, &data, &opts.charts, width)?);
     }
     written.push(write_summary_md(dir, summary, &opts.charts)?);
     Ok(written)

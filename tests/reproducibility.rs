@@ -8,6 +8,7 @@ use std::path::Path;
 
 use common::{model, model_with, run};
 use shortfall::engine::{RunOptions, simulate};
+use shortfall::plot::Format;
 use shortfall::{WriteOptions, summarise, write_outputs};
 
 const SCENARIO: &str = include_str!("fixtures/small.toml");
@@ -16,7 +17,12 @@ fn outputs(threads: usize, sets: &[&str], dir: &Path) -> Vec<(String, Vec<u8>)> 
     let m = model_with(SCENARIO, sets);
     let sim = run(&m, threads);
     let summary = summarise(&m, &sim);
-    let files = write_outputs(dir, &m, &sim, &summary, WriteOptions { csv: true }).unwrap();
+    let opts = WriteOptions {
+        csv: true,
+        charts: vec![Format::Svg, Format::Png],
+        png_width: 800,
+    };
+    let files = write_outputs(dir, &m, &sim, &summary, &opts).unwrap();
     files
         .iter()
         .map(|f| {
@@ -35,7 +41,7 @@ fn one_and_four_threads_write_identical_bytes() {
     let sets = ["simulation.trials=40000"];
     let one = outputs(1, &sets, a.path());
     let four = outputs(4, &sets, b.path());
-    assert_eq!(one.len(), 5);
+    assert_eq!(one.len(), 15);
     for ((name, x), (_, y)) in one.iter().zip(&four) {
         assert!(x == y, "{name} differs between 1 and 4 threads");
     }

@@ -37,6 +37,9 @@ pub struct PlotArgs {
     /// Chart formats, comma-separated: svg, png.
     #[arg(long, default_value = "svg,png")]
     pub format: String,
+    /// PNG width in pixels (text and lines scale with it).
+    #[arg(long, default_value_t = 2400, value_parser = clap::value_parser!(u32).range(600..=10000))]
+    pub png_width: u32,
 }
 
 /// Options of `shortfall run`.
@@ -68,6 +71,9 @@ pub struct RunArgs {
     /// Do not render charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// PNG width in pixels (text and lines scale with it).
+    #[arg(long, default_value_t = 2400, value_parser = clap::value_parser!(u32).range(600..=10000))]
+    pub png_width: u32,
     /// Override one field, e.g. --set storage.capacity=3.5 or
     /// --set supplier.sakhalin2.volume=0 (repeatable, applied in order).
     #[arg(long = "set", value_name = "PATH=VALUE")]

@@ -10,7 +10,7 @@ use super::PlotArgs;
 pub fn plot(args: &PlotArgs) -> anyhow::Result<ExitCode> {
     let formats = Format::parse_list(&args.format)?;
     let (summary, data) = ChartData::load(&args.dir)?;
-    let files = render_all(&args.dir, &data, &formats)?;
+    let files = render_all(&args.dir, &data, &formats, args.png_width)?;
     shortfall::write_summary_md(&args.dir, &summary, &formats)?;
     println!("wrote {} charts in {}", files.len(), args.dir.display());
     Ok(ExitCode::SUCCESS)

@@ -22,6 +22,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(s) = args.seed {
         sets.push(format!("simulation.seed={s}"));
     }
+    let charts = if args.no_charts {
+        Vec::new()
+    } else {
+        shortfall::plot::Format::parse_list(&args.format)?
+    };
     let model = scenario::load_model(&args.scenario, &sets)?;
 
     let bar = progress::bar(model.trials, args.quiet);
@@ -44,11 +49,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 
     let t2 = Instant::now();
     let dir = output::create_dir(&args.out, &model.name)?;
-    let charts = if args.no_charts {
-        Vec::new()
-    } else {
-        shortfall::plot::Format::parse_list(&args.format)?
-    };
     let mut files = write_outputs(
         &dir,
         &model,
@@ -57,6 +57,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         &WriteOptions {
             csv: args.csv,
             charts,
+            png_width: args.png_width,
         },
     )?;
     let write_seconds = t2.elapsed().as_secs_f64();

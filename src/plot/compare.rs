@@ -45,7 +45,7 @@ fn write_chart(
     let mut out = Vec::new();
     for &f in formats {
         let path = path_stem.with_extension(f.ext());
-        let theme = f.theme();
+        let theme = f.theme(super::PNG_WIDTH);
         match f {
             Format::Svg => {
                 let svg = svg_string(&theme, |root| draw_svg(root, &theme)).map_err(|m| {

@@ -58,10 +58,11 @@ impl Format {
             .collect()
     }
 
-    pub(crate) fn theme(self) -> Theme {
+    /// The theme for this format; PNGs are `png_width` pixels wide.
+    pub(crate) fn theme(self, png_width: u32) -> Theme {
         match self {
             Format::Svg => Theme::new(1200),
-            Format::Png => Theme::new(2400),
+            Format::Png => Theme::new(png_width),
         }
     }
 }
@@ -323,12 +324,21 @@ pub fn chart_title(stem: &str) -> &'static str {
     }
 }
 
+/// Default PNG width in pixels (print resolution).
+pub const PNG_WIDTH: u32 = 2400;
+
 /// Writes every chart in every format into `dir`; returns the files written.
-pub fn render_all(dir: &Path, data: &ChartData, formats: &[Format]) -> Result<Vec<PathBuf>, Error> {
+/// PNGs are `png_width` pixels wide (text and lines scale with it).
+pub fn render_all(
+    dir: &Path,
+    data: &ChartData,
+    formats: &[Format],
+    png_width: u32,
+) -> Result<Vec<PathBuf>, Error> {
     let mut written = Vec::new();
     for (name, tall) in CHARTS {
         for &format in formats {
-            let mut theme = format.theme();
+            let mut theme = format.theme(png_width);
             if tall {
                 theme = theme.tall();
             }
