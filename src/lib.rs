@@ -52,6 +52,19 @@ pub struct EntityMean {
     pub mean: f64,
 }
 
+/// A supplier as the scenario describes it (for reports).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct SupplierInfo {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Volume to this market in normal operation, unit/yr.
+    pub volume: f64,
+    /// Plant nameplate capacity, unit/yr, if given.
+    pub capacity: Option<f64>,
+}
+
 /// Everything in summary.json. Identical inputs give identical bytes: nothing
 /// here depends on time, threads or machine.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
@@ -76,6 +89,11 @@ pub struct Summary {
     pub steps: usize,
     /// Date of step 0.
     pub start: String,
+    /// Currency of substitute costs (`cost` column), if the scenario names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The suppliers as given (for reports).
+    pub suppliers: Vec<SupplierInfo>,
     /// Storage capacity (for charts and reports).
     pub storage_capacity: f64,
     /// Storage operating floor.
@@ -124,6 +142,18 @@ pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
         step: model.step.name().to_string(),
         steps: model.steps,
         start: model.scenario.start.format("%Y-%m-%d").to_string(),
+        currency: model.currency.clone(),
+        suppliers: model
+            .scenario
+            .suppliers
+            .iter()
+            .map(|s| SupplierInfo {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                volume: s.volume,
+                capacity: s.capacity,
+            })
+            .collect(),
         storage_capacity: model.storage_capacity,
         storage_minimum: model.storage_minimum,
         columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
@@ -209,7 +239,27 @@ pub fn write_outputs(
         written.extend(plot::render_all(dir, &data, &opts.charts, width)?);
     }
     written.push(write_summary_md(dir, summary, &opts.charts)?);
+    remove_stale(dir, &written);
     Ok(written)
+}
+
+/// Removes files an earlier run wrote into `dir` that this run did not
+/// (trials.csv without --csv, charts of another format or with
+/// --no-charts), so that a results folder never mixes two runs. Only the
+/// file names shortfall writes are touched.
+fn remove_stale(dir: &Path, written: &[PathBuf]) {
+    let mut ours: Vec<String> = vec!["trials.csv".into()];
+    for (stem, _) in plot::CHARTS {
+        for ext in ["svg", "png"] {
+            ours.push(format!("{stem}.{ext}"));
+        }
+    }
+    for name in ours {
+        let path = dir.join(&name);
+        if !written.contains(&path) && path.exists() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 /// Writes summary.md, linking the charts of the given formats.

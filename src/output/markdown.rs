@@ -114,6 +114,15 @@ pub fn render(s: &Summary, charts: &[crate::plot::Format]) -> String {
             );
         }
     }
+    if let Some(c) = m.column("cost").filter(|c| c.mean > 0.0) {
+        let currency = s.currency.as_deref().unwrap_or("cost units");
+        let _ = writeln!(
+            out,
+            "| Substitute cost (mean), {currency} | {} ± {} (SE) | |",
+            num(c.mean, 2),
+            num(c.se, 2)
+        );
+    }
     let _ = writeln!(out);
     let _ = writeln!(
         out,

@@ -294,6 +294,13 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
         });
     };
     let path = path.trim();
+    if path == "scenario.extends" {
+        return Err(Problem {
+            location: format!("--set {arg}"),
+            field: path.into(),
+            message: "cannot be set on the command line: extends is resolved when the file is read; write it in the file".into(),
+        });
+    }
     let parts: Vec<&str> = path.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
         return Err(Problem {

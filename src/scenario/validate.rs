@@ -840,7 +840,7 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
     let title = f.string(cx, "title");
     let unit = f.string(cx, "unit").unwrap_or_else(|| "Mt".into());
     let currency = f.string(cx, "currency");
-    f.get("description");
+    let _description = f.string(cx, "description");
     f.get("extends");
     f.finish(cx);
 
@@ -1089,8 +1089,12 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
             }
         }
     }
-    if supplier_nodes.is_empty() && root.get("supplier").is_none() {
-        cx.error(None, "supplier", "at least one [[supplier]] is required");
+    if supplier_nodes.is_empty() {
+        cx.error(
+            root.get("supplier").map(|n| &n.origin),
+            "supplier",
+            "at least one [[supplier]] is required (after extends and enabled = false)",
+        );
     }
 
     let suppliers: Vec<SupplierSpec> = supplier_nodes
