@@ -1,0 +1,141 @@
+//! The shipped scenario library: every file runs, the baseline is calibrated
+//! to its stated volumes, and a certain Sakhalin-2 cut-off removes exactly
+//! Sakhalin-2's volume for the rest of the horizon.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::run;
+use shortfall::engine::trial::column;
+use shortfall::scenario::model::EventCount;
+use shortfall::scenario::{Model, load_model};
+
+fn scenario_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn baseline() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/japan-2024.toml")
+}
+
+/// Overrides that switch off every outage and event of a model, and the
+/// demand's randomness. Built from the model itself, so a supplier added to
+/// the library later is covered too.
+fn everything_off(m: &Model, keep_event: Option<&str>) -> Vec<String> {
+    let mut sets = vec!["demand.level=1".to_string(), "demand.noise.sd=0".to_string()];
+    for s in &m.scenario.suppliers {
+        if s.outage.is_some() {
+            sets.push(format!("supplier.{}.outage.rate_per_year=0", s.id));
+        }
+    }
+    for s in &m.scenario.substitutes {
+        if s.outage.is_some() {
+            sets.push(format!("substitute.{}.outage.rate_per_year=0", s.id));
+        }
+    }
+    for e in &m.events {
+        if Some(e.id.as_str()) == keep_event {
+            continue;
+        }
+        match e.count {
+            EventCount::Bernoulli(_) => sets.push(format!("event.{}.probability=0", e.id)),
+            EventCount::Poisson(_) => sets.push(format!("event.{}.rate_per_year=0", e.id)),
+        }
+    }
+    sets
+}
+
+#[test]
+fn every_scenario_validates_and_runs() {
+    let files = scenario_files();
+    assert!(files.len() >= 10, "the library has {} scenarios", files.len());
+    for f in files {
+        let m = load_model(&f, &["simulation.trials=300".into()])
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let sim = run(&m, 2);
+        let s = shortfall::summarise(&m, &sim);
+        assert!(sim.table.iter().all(|x| x.is_finite()), "{}", f.display());
+        let p = s.metrics.shortfall_probability.mean;
+        assert!((0.0..=1.0).contains(&p), "{}", f.display());
+    }
+}
+
+#[test]
+fn baseline_without_shocks_delivers_every_stated_volume() {
+    let base = load_model(&baseline(), &[]).unwrap();
+    // A non-leap year, so that 365 daily steps are exactly one calendar year.
+    let mut sets = everything_off(&base, None);
+    sets.push("time.start=2023-01-01".into());
+    sets.push("simulation.trials=50".into());
+    let m = load_model(&baseline(), &sets).unwrap();
+    let annual = match &m.scenario.demand {
+        shortfall::scenario::validate::DemandBase::Annual { annual, .. } => *annual,
+        _ => panic!("the baseline gives demand.annual"),
+    };
+
+    // Each supplier's per-step volumes add up to its stated annual volume.
+    let mut total = 0.0;
+    for (s, spec) in m.suppliers.iter().zip(&m.scenario.suppliers) {
+        let delivered: f64 = m.shapes[s.shape].iter().map(|k| s.volume_per_step * k).sum();
+        assert!((delivered - spec.volume).abs() < 1e-9 * spec.volume.max(1.0), "{}: {delivered} vs {}", s.id, spec.volume);
+        total += spec.volume;
+    }
+    assert!((total - annual).abs() < 1e-9, "supplier volumes add up to {total}, imports are {annual}");
+
+    let sim = run(&m, 2);
+    for row in sim.table.rows() {
+        assert_eq!(row[column("shortfall").unwrap()], 0.0);
+        assert_eq!(row[column("supply_lost").unwrap()], 0.0);
+        assert!((row[column("demand").unwrap()] - annual).abs() < 1e-9);
+    }
+    let n = sim.table.nrows() as f64;
+    let supply: f64 = sim.sums.supply.iter().sum::<f64>() / n;
+    assert!((supply - annual).abs() < 1e-9, "total supply {supply}");
+
+    // Monthly demand follows the seasonality: per-day demand in month m is
+    // annual/365 × w_m / (day-weighted mean of w).
+    let Some(w) = (match &m.scenario.demand {
+        shortfall::scenario::validate::DemandBase::Annual { seasonality, .. } => seasonality.clone(),
+        _ => None,
+    }) else {
+        panic!("the baseline gives monthly seasonality")
+    };
+    let days = [31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0];
+    let mean: f64 = w.iter().zip(days).map(|(w, d)| w * d).sum::<f64>() / 365.0;
+    for month in 0..12u8 {
+        let steps: Vec<usize> = (0..m.steps).filter(|&t| m.months[t] == month).collect();
+        assert_eq!(steps.len() as f64, days[month as usize]);
+        let per_day = steps.iter().map(|&t| sim.sums.demand[t] / n).sum::<f64>() / steps.len() as f64;
+        let expected = annual / 365.0 * w[month as usize] / mean;
+        assert!((per_day - expected).abs() < 1e-12, "month {month}: {per_day} vs {expected}");
+    }
+}
+
+#[test]
+fn certain_sakhalin_cutoff_loses_exactly_its_remaining_volume() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sakhalin2-cutoff.toml");
+    let base = load_model(&path, &[]).unwrap();
+    for day in [0usize, 100, 300] {
+        let mut sets = everything_off(&base, Some("russia_cutoff"));
+        sets.push(format!("event.russia_cutoff.start_day={day}"));
+        sets.push("event.russia_cutoff.probability=1".into());
+        sets.push("simulation.trials=300".into());
+        let m = load_model(&path, &sets).unwrap();
+        let s = m.suppliers.iter().find(|s| s.id == "sakhalin2").unwrap();
+        let cum = &m.shape_cumsum[s.shape];
+        let expected = s.volume_per_step * (cum[m.steps] - cum[day]);
+        let sim = run(&m, 2);
+        for row in sim.table.rows() {
+            let lost = row[column("supply_lost").unwrap()];
+            assert!((lost - expected).abs() < 1e-9 * expected, "day {day}: lost {lost} vs {expected}");
+        }
+    }
+}
