@@ -245,3 +245,29 @@ fn validate_accepts_every_shipped_scenario() {
     assert!(!files.is_empty());
     shortfall().arg("validate").args(&files).assert().success();
 }
+
+#[test]
+fn table_compares_runs() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run_small(a.path(), &["--no-charts"]);
+    run_small(b.path(), &["--no-charts", "--set", "storage.capacity=2.0"]);
+    let out = shortfall()
+        .args(["table", "--labels", "base,more storage"])
+        .arg(a.path().join("small"))
+        .arg(b.path().join("small/summary.json"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("| Scenario | Trials | P(shortfall) | EUE (Mt)"));
+    assert!(text.contains("\n| base | 3,000 | "));
+    assert!(text.contains("\n| more storage | 3,000 | "));
+    shortfall()
+        .args(["table", "--labels", "one"])
+        .arg(a.path().join("small"))
+        .arg(b.path().join("small"))
+        .assert()
+        .code(2);
+}

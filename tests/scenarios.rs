@@ -30,7 +30,10 @@ fn baseline() -> PathBuf {
 /// demand's randomness. Built from the model itself, so a supplier added to
 /// the library later is covered too.
 fn everything_off(m: &Model, keep_event: Option<&str>) -> Vec<String> {
-    let mut sets = vec!["demand.level=1".to_string(), "demand.noise.sd=0".to_string()];
+    let mut sets = vec![
+        "demand.level=1".to_string(),
+        "demand.noise.sd=0".to_string(),
+    ];
     for s in &m.scenario.suppliers {
         if s.outage.is_some() {
             sets.push(format!("supplier.{}.outage.rate_per_year=0", s.id));
@@ -56,7 +59,11 @@ fn everything_off(m: &Model, keep_event: Option<&str>) -> Vec<String> {
 #[test]
 fn every_scenario_validates_and_runs() {
     let files = scenario_files();
-    assert!(files.len() >= 10, "the library has {} scenarios", files.len());
+    assert!(
+        files.len() >= 10,
+        "the library has {} scenarios",
+        files.len()
+    );
     for f in files {
         let m = load_model(&f, &["simulation.trials=300".into()])
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
@@ -84,11 +91,22 @@ fn baseline_without_shocks_delivers_every_stated_volume() {
     // Each supplier's per-step volumes add up to its stated annual volume.
     let mut total = 0.0;
     for (s, spec) in m.suppliers.iter().zip(&m.scenario.suppliers) {
-        let delivered: f64 = m.shapes[s.shape].iter().map(|k| s.volume_per_step * k).sum();
-        assert!((delivered - spec.volume).abs() < 1e-9 * spec.volume.max(1.0), "{}: {delivered} vs {}", s.id, spec.volume);
+        let delivered: f64 = m.shapes[s.shape]
+            .iter()
+            .map(|k| s.volume_per_step * k)
+            .sum();
+        assert!(
+            (delivered - spec.volume).abs() < 1e-9 * spec.volume.max(1.0),
+            "{}: {delivered} vs {}",
+            s.id,
+            spec.volume
+        );
         total += spec.volume;
     }
-    assert!((total - annual).abs() < 1e-9, "supplier volumes add up to {total}, imports are {annual}");
+    assert!(
+        (total - annual).abs() < 1e-9,
+        "supplier volumes add up to {total}, imports are {annual}"
+    );
 
     let sim = run(&m, 2);
     for row in sim.table.rows() {
@@ -103,19 +121,27 @@ fn baseline_without_shocks_delivers_every_stated_volume() {
     // Monthly demand follows the seasonality: per-day demand in month m is
     // annual/365 × w_m / (day-weighted mean of w).
     let Some(w) = (match &m.scenario.demand {
-        shortfall::scenario::validate::DemandBase::Annual { seasonality, .. } => seasonality.clone(),
+        shortfall::scenario::validate::DemandBase::Annual { seasonality, .. } => {
+            seasonality.clone()
+        }
         _ => None,
     }) else {
         panic!("the baseline gives monthly seasonality")
     };
-    let days = [31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0];
+    let days = [
+        31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0,
+    ];
     let mean: f64 = w.iter().zip(days).map(|(w, d)| w * d).sum::<f64>() / 365.0;
     for month in 0..12u8 {
         let steps: Vec<usize> = (0..m.steps).filter(|&t| m.months[t] == month).collect();
         assert_eq!(steps.len() as f64, days[month as usize]);
-        let per_day = steps.iter().map(|&t| sim.sums.demand[t] / n).sum::<f64>() / steps.len() as f64;
+        let per_day =
+            steps.iter().map(|&t| sim.sums.demand[t] / n).sum::<f64>() / steps.len() as f64;
         let expected = annual / 365.0 * w[month as usize] / mean;
-        assert!((per_day - expected).abs() < 1e-12, "month {month}: {per_day} vs {expected}");
+        assert!(
+            (per_day - expected).abs() < 1e-12,
+            "month {month}: {per_day} vs {expected}"
+        );
     }
 }
 
@@ -135,7 +161,10 @@ fn certain_sakhalin_cutoff_loses_exactly_its_remaining_volume() {
         let sim = run(&m, 2);
         for row in sim.table.rows() {
             let lost = row[column("supply_lost").unwrap()];
-            assert!((lost - expected).abs() < 1e-9 * expected, "day {day}: lost {lost} vs {expected}");
+            assert!(
+                (lost - expected).abs() < 1e-9 * expected,
+                "day {day}: lost {lost} vs {expected}"
+            );
         }
     }
 }

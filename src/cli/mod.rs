@@ -2,6 +2,7 @@
 
 mod plot;
 mod progress;
+mod report;
 mod run;
 mod table;
 mod validate;
@@ -27,6 +28,19 @@ enum Command {
     Validate(ValidateArgs),
     /// Re-render the charts (and summary.md) of a finished run from its files.
     Plot(PlotArgs),
+    /// Print a Markdown table comparing finished runs (their folders or summary.json files).
+    Table(TableArgs),
+}
+
+/// Options of `shortfall table`.
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// Run folders (or their summary.json files), one row each, in this order.
+    #[arg(required = true)]
+    pub runs: Vec<PathBuf>,
+    /// Row labels instead of the scenario names, comma-separated, one per run.
+    #[arg(long, value_delimiter = ',')]
+    pub labels: Vec<String>,
 }
 
 /// Options of `shortfall plot`.
@@ -98,5 +112,6 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Plot(args) => plot::plot(&args),
+        Command::Table(args) => report::table(&args),
     }
 }

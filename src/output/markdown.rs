@@ -147,3 +147,54 @@ pub fn render(s: &Summary, charts: &[crate::plot::Format]) -> String {
     }
     out
 }
+
+/// `value ± se` with the decimals set by two significant digits of the SE.
+pub fn plus_minus(value: f64, se: f64) -> String {
+    let d = decimals_for(se);
+    format!("{value:.d$} ± {se:.d$}")
+}
+
+fn decimals_for(se: f64) -> usize {
+    if se > 0.0 && se.is_finite() {
+        (1 - se.log10().floor() as i64).clamp(0, 10) as usize
+    } else {
+        4
+    }
+}
+
+/// A Markdown table comparing runs: one row per summary with P(shortfall),
+/// EUE, LOLE (each ± SE), P95 and P99 with their 95% intervals, and CVaR95 ± SE.
+pub fn comparison_table(summaries: &[Summary]) -> String {
+    let unit = summaries.first().map_or("Mt", |s| s.unit.as_str());
+    let step = summaries.first().map_or("day", |s| s.step.as_str());
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| Scenario | Trials | P(shortfall) | EUE ({unit}) | LOLE ({step}s) | P95 ({unit}) [95% CI] | P99 ({unit}) [95% CI] | CVaR95 ({unit}) |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    for s in summaries {
+        let m = &s.metrics;
+        let sh = m.column("shortfall").expect("shortfall column");
+        let p = m.shortfall_probability;
+        let pd = decimals_for(p.se * 100.0);
+        let q = |v: f64, ci: [f64; 2]| {
+            let d = decimals_for(((ci[1] - ci[0]) / 4.0).max(0.0));
+            format!("{v:.d$} [{:.d$}, {:.d$}]", ci[0], ci[1])
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.pd$}% ± {:.pd$}% | {} | {} | {} | {} | {} |",
+            s.scenario,
+            crate::plot::theme::group_thousands(s.trials),
+            p.mean * 100.0,
+            p.se * 100.0,
+            plus_minus(m.eue.mean, m.eue.se),
+            plus_minus(m.lole.mean, m.lole.se),
+            q(sh.p95, sh.p95_ci),
+            q(sh.p99, sh.p99_ci),
+            plus_minus(sh.cvar95, sh.cvar95_se),
+        );
+    }
+    out
+}
