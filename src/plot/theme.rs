@@ -124,7 +124,7 @@ pub struct Meta {
 
 /// Draws the title, the subtitle (scenario, trials, seed) and the source
 /// line, and returns the area left for the plot.
-pub fn frame<'a, DB: DrawingBackend>(
+pub fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     theme: &Theme,
     meta: &Meta,

@@ -82,7 +82,9 @@ pub fn draw<DB: DrawingBackend>(
     let _ = w;
     let (top, bottom) = area.split_vertically(h / 2);
     let x_span = steps.max(1) as f64;
-    let panels: [(&DrawingArea<DB, Shift>, &[f64], String, bool); 2] = [
+    // (panel, values, y-axis title, values are probabilities)
+    type Panel<'p, DB> = (&'p DrawingArea<DB, Shift>, &'p [f64], String, bool);
+    let panels: [Panel<'_, DB>; 2] = [
         (
             &top,
             &expected,
