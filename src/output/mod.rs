@@ -15,6 +15,40 @@ use crate::error::Error;
 use crate::stats::StepRow;
 use crate::stats::steps::TIMESERIES_COLUMNS;
 
+/// A temporary file beside `path` (same folder, so the final rename is
+/// atomic), ending in `suffix`.
+pub fn temp_beside(path: &Path, suffix: &str) -> Result<tempfile::NamedTempFile, Error> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    tempfile::Builder::new()
+        .prefix(".shortfall-")
+        .suffix(suffix)
+        .tempfile_in(dir)
+        .map_err(|e| write_error(path, &e))
+}
+
+/// Gives a finished temporary file ordinary permissions and renames it over `path`.
+pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
+    // Temporary files are private (0600); results are ordinary files.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| write_error(path, &e))?;
+    }
+    tmp.persist(path).map_err(|e| write_error(path, &e.error))?;
+    Ok(())
+}
+
+fn write_error(path: &Path, e: &dyn std::fmt::Display) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
 /// Writes `path` atomically: `fill` writes into a temporary file beside it,
 /// which is renamed over `path` only when everything succeeded. A run that is
 /// interrupted or fails leaves either the old file or the new one, never a
@@ -24,34 +58,13 @@ pub fn atomic_write(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Error> {
-    let fail = |e: &dyn std::fmt::Display| Error::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".shortfall-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| fail(&e))?;
+    let tmp = temp_beside(path, ".tmp")?;
     {
         let mut w = BufWriter::new(tmp.as_file());
-        fill(&mut w).map_err(|e| fail(&e))?;
-        w.flush().map_err(|e| fail(&e))?;
+        fill(&mut w).map_err(|e| write_error(path, &e))?;
+        w.flush().map_err(|e| write_error(path, &e))?;
     }
-    // Temporary files are private (0600); results are ordinary files.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| fail(&e))?;
-    }
-    tmp.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
+    publish(tmp, path)
 }
 
 /// Writes a value as pretty JSON with a final newline.

@@ -171,32 +171,18 @@ fn draw_tornado<DB: DrawingBackend>(
         .max()
         .unwrap_or(0)
         + theme.px(24.0);
-    let names: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+    let ticks = super::Ticks::categories(&bars.iter().map(|b| b.label.clone()).collect::<Vec<_>>());
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(theme.px(60.0))
         .y_label_area_size(label_width)
-        .build_cartesian_2d(
-            x0..x1,
-            super::KeyAxis::new(0.0..n as f64, (0..n).map(|i| i as f64 + 0.5).collect()),
-        )
+        .build_cartesian_2d(x0..x1, ticks.axis(0.0..n as f64))
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
+    super::theme::mesh(&mut chart, theme)
         .disable_y_mesh()
-        .light_line_style(palette::GRID.mix(0.0))
-        .bold_line_style(palette::GRID)
         .x_desc(measure.to_string())
-        .axis_desc_style(theme.text(16.0, palette::BLACK))
         .label_style(font)
         .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
-        .y_label_formatter(&|y| {
-            let i = y.floor() as usize;
-            if (y - (i as f64 + 0.5)).abs() < 1e-9 && i < n {
-                names[n - 1 - i].clone()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&|y| ticks.label(y))
         .draw()
         .map_err(|e| e.to_string())?;
     for (k, b) in bars.iter().enumerate() {

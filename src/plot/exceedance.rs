@@ -127,14 +127,9 @@ pub fn draw_curves<DB: DrawingBackend>(
         .y_label_area_size(theme.px(90.0))
         .build_cartesian_2d(0f64..x_max, (y_min..1.0f64).log_scale())
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .light_line_style(palette::GRID.mix(0.0))
-        .bold_line_style(palette::GRID)
+    super::theme::mesh(&mut chart, theme)
         .x_desc(format!("Total shortfall over the horizon, x ({unit})"))
         .y_desc("P(shortfall > x), log scale")
-        .axis_desc_style(theme.text(16.0, palette::BLACK))
-        .label_style(theme.text(14.0, palette::BLACK))
         .x_label_formatter(&|v| fmt_volume(*v, x_max))
         .y_label_formatter(&|v| fmt_percent(*v))
         .draw()

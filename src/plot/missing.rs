@@ -49,36 +49,22 @@ pub fn draw<DB: DrawingBackend>(
         .max()
         .unwrap_or(0)
         + theme.px(24.0);
-    let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let ticks = super::Ticks::categories(&rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(theme.px(60.0))
         .y_label_area_size(label_width)
-        .build_cartesian_2d(
-            0f64..x_max,
-            super::KeyAxis::new(0.0..n as f64, (0..n).map(|i| i as f64 + 0.5).collect()),
-        )
+        .build_cartesian_2d(0f64..x_max, ticks.axis(0.0..n as f64))
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
+    super::theme::mesh(&mut chart, theme)
         .disable_y_mesh()
-        .light_line_style(palette::GRID.mix(0.0))
-        .bold_line_style(palette::GRID)
         .x_desc(format!(
             "Mean volume lost at source per trial ({})",
             data.unit
         ))
-        .axis_desc_style(theme.text(16.0, palette::BLACK))
         .label_style(label_font.clone())
         .y_labels(n)
         .x_label_formatter(&|v| fmt_volume(*v, x_max))
-        .y_label_formatter(&|y| {
-            let i = y.floor() as usize;
-            if (y - (i as f64 + 0.5)).abs() < 1e-9 && i < n {
-                names[n - 1 - i].clone()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&|y| ticks.label(y))
         .draw()
         .map_err(|e| e.to_string())?;
     let value_font = theme

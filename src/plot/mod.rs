@@ -198,22 +198,7 @@ fn read_timeseries(path: &Path) -> Result<Vec<StepRow>, Error> {
             .position(|h| h == name)
             .ok_or_else(|| bad(&format!("missing column {name}")))
     };
-    let names = [
-        "step",
-        "date",
-        "demand_mean",
-        "supply_mean",
-        "lost_mean",
-        "substitute_mean",
-        "shortfall_mean",
-        "shortfall_prob",
-        "storage_p05",
-        "storage_p25",
-        "storage_p50",
-        "storage_p75",
-        "storage_p95",
-        "emergency_mean",
-    ];
+    let names = crate::stats::steps::TIMESERIES_COLUMNS;
     let cols: Vec<usize> = names.iter().map(|n| idx(n)).collect::<Result<_, _>>()?;
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -289,27 +274,13 @@ pub fn png_file(
         path: path.to_path_buf(),
         message: m,
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".shortfall-")
-        .suffix(".png")
-        .tempfile_in(dir)
-        .map_err(|e| fail(e.to_string()))?;
+    let tmp = crate::output::temp_beside(path, ".png")?;
     {
         let root = BitMapBackend::new(tmp.path(), (theme.width, theme.height)).into_drawing_area();
         draw(&root).map_err(fail)?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
-    }
-    tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
-    Ok(())
+    crate::output::publish(tmp, path)
 }
 
 /// Chart titles as used in summary.md, by file stem.
@@ -360,20 +331,53 @@ pub fn render_all(
     Ok(written)
 }
 
-/// Month labels for step indices: "Jan 2024" at the first step of each month.
-pub(crate) fn month_ticks(dates: &[String]) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut last = String::new();
-    for (i, d) in dates.iter().enumerate() {
-        let ym = d.get(..7).unwrap_or("").to_string();
-        if ym != last {
-            if let Ok(date) = chrono::NaiveDate::parse_from_str(&format!("{ym}-01"), "%Y-%m-%d") {
-                out.push((i, date.format("%b %Y").to_string()));
+/// Tick positions with their labels, for a [`KeyAxis`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Ticks {
+    pub(crate) keys: Vec<f64>,
+    labels: Vec<String>,
+}
+
+impl Ticks {
+    /// "Jan 2024" at the first step of each month (at most 13 labels, evenly thinned).
+    pub(crate) fn months(steps: &[StepRow]) -> Ticks {
+        let mut all: Vec<(f64, String)> = Vec::new();
+        let mut last = "";
+        for (i, row) in steps.iter().enumerate() {
+            let ym = row.date.get(..7).unwrap_or("");
+            if ym != last {
+                if let Ok(d) = chrono::NaiveDate::parse_from_str(&format!("{ym}-01"), "%Y-%m-%d") {
+                    all.push((i as f64, d.format("%b %Y").to_string()));
+                }
+                last = ym;
             }
-            last = ym;
+        }
+        let every = all.len().div_ceil(13).max(1);
+        let (keys, labels) = all.into_iter().step_by(every).unzip();
+        Ticks { keys, labels }
+    }
+
+    /// Category labels at 0.5, 1.5, ...: the first name at the top.
+    pub(crate) fn categories(names: &[String]) -> Ticks {
+        Ticks {
+            keys: (0..names.len()).map(|i| i as f64 + 0.5).collect(),
+            labels: names.iter().rev().cloned().collect(),
         }
     }
-    out
+
+    /// The axis for these ticks over `range`.
+    pub(crate) fn axis(&self, range: std::ops::Range<f64>) -> KeyAxis {
+        KeyAxis::new(range, self.keys.clone())
+    }
+
+    /// The label at tick position `x` (empty elsewhere).
+    pub(crate) fn label(&self, x: &f64) -> String {
+        self.keys
+            .iter()
+            .position(|k| (k - x).abs() < 1e-9)
+            .map(|i| self.labels[i].clone())
+            .unwrap_or_default()
+    }
 }
 
 /// A continuous axis whose ticks sit at given positions (month starts,

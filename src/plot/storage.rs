@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::theme::{Key, Theme, fmt_volume, frame, legend_below, palette};
-use super::{ChartData, month_ticks};
+use super::{ChartData, Ticks};
 
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -21,12 +21,8 @@ pub fn draw<DB: DrawingBackend>(
     let steps = data.steps.len();
     let (lo, hi) = (data.storage_minimum, data.storage_capacity);
     let y_max = if hi > 0.0 { hi * 1.08 } else { 1.0 };
-    let dates: Vec<String> = data.steps.iter().map(|r| r.date.clone()).collect();
-    let ticks = month_ticks(&dates);
-    let keep: Vec<&(usize, String)> = thin(&ticks, 13);
-    let key_points: Vec<f64> = keep.iter().map(|(i, _)| *i as f64).collect();
-    let labels: Vec<(f64, String)> = keep.iter().map(|(i, l)| (*i as f64, l.clone())).collect();
-    let x_range = super::KeyAxis::new(-0.5..(steps as f64 - 0.5).max(0.5), key_points);
+    let ticks = Ticks::months(&data.steps);
+    let x_range = ticks.axis(-0.5..(steps as f64 - 0.5).max(0.5));
     let outer = palette::SKY_BLUE.mix(0.35);
     let inner = palette::BLUE.mix(0.45);
     let entries = if hi > 0.0 {
@@ -57,21 +53,10 @@ pub fn draw<DB: DrawingBackend>(
         .y_label_area_size(theme.px(90.0))
         .build_cartesian_2d(x_range, 0f64..y_max)
         .map_err(|e| e.to_string())?;
-    let label_of = move |x: &f64| {
-        labels
-            .iter()
-            .find(|(k, _)| (k - x).abs() < 1e-9)
-            .map(|(_, l)| l.clone())
-            .unwrap_or_default()
-    };
-    chart
-        .configure_mesh()
-        .light_line_style(palette::GRID.mix(0.0))
-        .bold_line_style(palette::GRID)
+    let label_of = |x: &f64| ticks.label(x);
+    super::theme::mesh(&mut chart, theme)
         .x_desc(format!("Date (end of each {})", data.step))
         .y_desc(format!("Storage level ({})", data.unit))
-        .axis_desc_style(theme.text(16.0, palette::BLACK))
-        .label_style(theme.text(14.0, palette::BLACK))
         .x_label_formatter(&label_of)
         .y_label_formatter(&|v| fmt_volume(*v, y_max))
         .draw()
@@ -140,10 +125,4 @@ pub fn draw<DB: DrawingBackend>(
         ))
         .map_err(|e| e.to_string())?;
     Ok(())
-}
-
-/// Keeps at most `max` ticks, evenly.
-pub(crate) fn thin<T>(ticks: &[T], max: usize) -> Vec<&T> {
-    let every = ticks.len().div_ceil(max).max(1);
-    ticks.iter().step_by(every).collect()
 }

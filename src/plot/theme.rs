@@ -3,7 +3,10 @@
 
 use std::sync::Once;
 
+use plotters::chart::{ChartContext, MeshStyle};
 use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
 use plotters::style::{FontStyle, RGBColor};
 
@@ -120,6 +123,25 @@ pub struct Meta {
     pub version: String,
     /// First characters of the scenario hash.
     pub sha: String,
+}
+
+/// The house style for a chart's axes and grid: light grid at the major
+/// ticks only, axis titles and tick labels in the theme's sizes.
+pub fn mesh<'a, 'b, DB, X, Y, XT, YT>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    theme: &Theme,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let mut m = chart.configure_mesh();
+    m.light_line_style(palette::GRID.mix(0.0))
+        .bold_line_style(palette::GRID)
+        .axis_desc_style(theme.text(16.0, palette::BLACK))
+        .label_style(theme.text(14.0, palette::BLACK));
+    m
 }
 
 /// Draws the title, the subtitle (scenario, trials, seed) and the source

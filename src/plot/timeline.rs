@@ -5,9 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::storage::thin;
 use super::theme::{Theme, fmt_percent, fmt_volume, frame, palette};
-use super::{ChartData, month_ticks};
+use super::{ChartData, Ticks};
 
 /// At most this many bars per panel.
 const MAX_PERIODS: usize = 120;
@@ -65,18 +64,8 @@ pub fn draw<DB: DrawingBackend>(
         })
         .collect();
 
-    let dates: Vec<String> = data.steps.iter().map(|r| r.date.clone()).collect();
-    let ticks = month_ticks(&dates);
-    let keep = thin(&ticks, 13);
-    let key_points: Vec<f64> = keep.iter().map(|(i, _)| *i as f64).collect();
-    let labels: Vec<(f64, String)> = keep.iter().map(|(i, l)| (*i as f64, l.clone())).collect();
-    let label_of = move |x: &f64| {
-        labels
-            .iter()
-            .find(|(k, _)| (k - x).abs() < 1e-9)
-            .map(|(_, l)| l.clone())
-            .unwrap_or_default()
-    };
+    let ticks = Ticks::months(&data.steps);
+    let label_of = |x: &f64| ticks.label(x);
 
     let (w, h) = area.dim_in_pixel();
     let _ = w;
@@ -114,19 +103,13 @@ pub fn draw<DB: DrawingBackend>(
             .x_label_area_size(theme.px(if is_prob { 60.0 } else { 36.0 }))
             .y_label_area_size(theme.px(90.0))
             .margin_bottom(theme.px(10.0))
-            .build_cartesian_2d(
-                super::KeyAxis::new(0.0..x_span, key_points.clone()),
-                0f64..y_max,
-            )
+            .build_cartesian_2d(ticks.axis(0.0..x_span), 0f64..y_max)
             .map_err(|e| e.to_string())?;
         let vol_fmt = |v: &f64| fmt_volume(*v, y_max);
         let pct_fmt = |v: &f64| fmt_percent(*v);
-        let mut mesh = chart.configure_mesh();
-        mesh.light_line_style(palette::GRID.mix(0.0))
-            .bold_line_style(palette::GRID)
-            .y_desc(desc)
+        let mut mesh = super::theme::mesh(&mut chart, theme);
+        mesh.y_desc(desc)
             .axis_desc_style(theme.text(15.0, palette::BLACK))
-            .label_style(theme.text(14.0, palette::BLACK))
             .x_label_formatter(&label_of)
             .y_labels(5);
         if is_prob {
