@@ -239,16 +239,19 @@ pub fn write_outputs(
         written.extend(plot::render_all(dir, &data, &opts.charts, width)?);
     }
     written.push(write_summary_md(dir, summary, &opts.charts)?);
-    remove_stale(dir, &written);
+    remove_stale(dir, &written, true);
     Ok(written)
 }
 
-/// Removes files an earlier run wrote into `dir` that this run did not
-/// (trials.csv without --csv, charts of another format or with
-/// --no-charts), so that a results folder never mixes two runs. Only the
-/// file names shortfall writes are touched.
-fn remove_stale(dir: &Path, written: &[PathBuf]) {
-    let mut ours: Vec<String> = vec!["trials.csv".into()];
+/// Removes files an earlier run (or plot) wrote into `dir` that this one did
+/// not: chart files of other formats or after --no-charts, and with
+/// `trials_csv` also a trials.csv not written now. A results folder then
+/// never mixes two runs. Only the file names shortfall writes are touched.
+pub fn remove_stale(dir: &Path, written: &[PathBuf], trials_csv: bool) {
+    let mut ours: Vec<String> = Vec::new();
+    if trials_csv {
+        ours.push("trials.csv".into());
+    }
     for (stem, _) in plot::CHARTS {
         for ext in ["svg", "png"] {
             ours.push(format!("{stem}.{ext}"));

@@ -216,3 +216,113 @@ fn no_charts_and_format_flags() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn single_trial_run_can_be_replotted_and_tabulated() {
+    let out = tempfile::tempdir().unwrap();
+    let f = scenario(&BASE.replace("SUPPLY", "330.0"));
+    run(f.path(), out.path(), &["simulation.trials=1"]);
+    let dir = out.path().join("c");
+    Command::cargo_bin("shortfall")
+        .unwrap()
+        .arg("plot")
+        .arg(&dir)
+        .assert()
+        .success();
+    Command::cargo_bin("shortfall")
+        .unwrap()
+        .arg("table")
+        .arg(&dir)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(!md.contains("NaN"), "summary.md shows NaN:\n{md}");
+}
+
+#[test]
+fn comparison_charts_render() {
+    use shortfall::plot::Format;
+    use shortfall::plot::compare::{Curve, TornadoBar, exceedance_overlay, tornado};
+    use shortfall::plot::theme::Meta;
+    let dir = tempfile::tempdir().unwrap();
+    let meta = Meta {
+        scenario: "policy-set".into(),
+        title: "Sakhalin-2 cut-off policies".into(),
+        trials: 1000,
+        seed: 1,
+        version: "test".into(),
+        sha: "0123456789ab".into(),
+    };
+    let curve = |label: &str, n: usize, scale: f64| Curve {
+        label: label.into(),
+        shortfall_sorted: (0..n)
+            .map(|i| (i as f64 / n as f64 - 0.9).max(0.0) * scale)
+            .collect(),
+    };
+    let curves = [
+        curve("baseline", 1000, 2.0),
+        curve("more storage", 4000, 1.0),
+        curve("no shortfall", 500, 0.0),
+    ];
+    let stem = dir.path().join("overlay-0.21");
+    let files = exceedance_overlay(
+        &stem,
+        &[Format::Svg, Format::Png],
+        1200,
+        &meta,
+        "Mt",
+        &curves,
+    )
+    .unwrap();
+    assert_eq!(files.len(), 2);
+    assert!(
+        dir.path().join("overlay-0.21.svg").is_file(),
+        "the stem keeps its dot"
+    );
+    let svg = std::fs::read_to_string(dir.path().join("overlay-0.21.svg")).unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    for label in [
+        "baseline",
+        "more storage",
+        "no shortfall",
+        "P(shortfall &gt; x), log scale",
+    ] {
+        assert!(svg.contains(label), "overlay lacks {label}");
+    }
+    let png = image::open(dir.path().join("overlay-0.21.png")).unwrap();
+    assert_eq!(png.width(), 1200);
+
+    let bars = [
+        TornadoBar {
+            label: "US flexible capacity 3-12 Mt/yr".into(),
+            low: 0.11,
+            high: 0.007,
+        },
+        TornadoBar {
+            label: "Storage capacity 4-8 Mt".into(),
+            low: 0.03,
+            high: 0.01,
+        },
+        TornadoBar {
+            label: "Spot capacity 0-12 Mt/yr".into(),
+            low: 0.05,
+            high: 0.015,
+        },
+    ];
+    let stem = dir.path().join("tornado");
+    tornado(
+        &stem,
+        &[Format::Svg, Format::Png],
+        2400,
+        &meta,
+        "EUE (Mt)",
+        0.0206,
+        &bars,
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(dir.path().join("tornado.svg")).unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    assert!(svg.contains("EUE (Mt)") && svg.contains("Storage capacity 4-8 Mt"));
+    let png = image::open(dir.path().join("tornado.png")).unwrap();
+    assert_eq!((png.width(), png.height()), (2400, 1500));
+}

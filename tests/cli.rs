@@ -271,3 +271,17 @@ fn table_compares_runs() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn extends_cannot_come_from_the_command_line() {
+    for arg in [
+        "scenario.extends=other.toml",
+        "scenario={extends=\"other.toml\"}",
+    ] {
+        shortfall()
+            .args(["validate", "tests/fixtures/small.toml", "--set", arg])
+            .assert()
+            .code(2)
+            .stderr(contains("scenario.extends"));
+    }
+}

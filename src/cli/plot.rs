@@ -11,6 +11,7 @@ pub fn plot(args: &PlotArgs) -> anyhow::Result<ExitCode> {
     let formats = Format::parse_list(&args.format)?;
     let (summary, data) = ChartData::load(&args.dir)?;
     let files = render_all(&args.dir, &data, &formats, args.png_width)?;
+    shortfall::remove_stale(&args.dir, &files, false);
     shortfall::write_summary_md(&args.dir, &summary, &formats)?;
     println!("wrote {} charts in {}", files.len(), args.dir.display());
     Ok(ExitCode::SUCCESS)

@@ -24,6 +24,18 @@ pub fn table(args: &TableArgs) -> anyhow::Result<ExitCode> {
         };
         summaries.push(shortfall::read_summary(&path)?);
     }
+    if let Some(first) = summaries.first() {
+        if let Some(other) = summaries
+            .iter()
+            .find(|s| s.unit != first.unit || s.step != first.step)
+        {
+            return Err(shortfall::Error::Usage(format!(
+                "cannot tabulate runs with different units or steps: {} is in {} per {}, {} in {} per {}",
+                first.scenario, first.unit, first.step, other.scenario, other.unit, other.step
+            ))
+            .into());
+        }
+    }
     for (s, label) in summaries.iter_mut().zip(&args.labels) {
         s.scenario = label.clone();
     }

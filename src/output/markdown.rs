@@ -13,7 +13,9 @@ fn num(x: f64, decimals: usize) -> String {
 }
 
 fn pct(x: f64) -> String {
-    if x == 0.0 {
+    if !x.is_finite() {
+        "n/a".into()
+    } else if x == 0.0 {
         "0%".into()
     } else if x < 0.001 {
         format!("{:.3}%", x * 100.0)
@@ -49,15 +51,15 @@ pub fn render(s: &Summary, charts: &[crate::plot::Format]) -> String {
         "| P(shortfall > 0) | {} ± {} (SE) | {} – {} |",
         pct(p.mean),
         pct(p.se),
-        pct((p.mean - 1.96 * p.se).max(0.0)),
-        pct((p.mean + 1.96 * p.se).min(1.0))
+        pct((p.mean - 1.96 * p.se).clamp(0.0, 1.0)),
+        pct((p.mean + 1.96 * p.se).clamp(0.0, 1.0))
     );
     let _ = writeln!(
         out,
         "| Expected unserved energy (EUE), {u} | {} ± {} (SE) | {} – {} |",
         num(m.eue.mean, 4),
         num(m.eue.se, 4),
-        num((m.eue.mean - 1.96 * m.eue.se).max(0.0), 4),
+        num((m.eue.mean - 1.96 * m.eue.se).clamp(0.0, f64::INFINITY), 4),
         num(m.eue.mean + 1.96 * m.eue.se, 4)
     );
     let _ = writeln!(

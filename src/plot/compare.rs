@@ -33,6 +33,7 @@ pub struct TornadoBar {
 fn write_chart(
     path_stem: &Path,
     formats: &[Format],
+    png_width: u32,
     draw_svg: impl Fn(
         &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
         &Theme,
@@ -44,8 +45,9 @@ fn write_chart(
 ) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for &f in formats {
-        let path = path_stem.with_extension(f.ext());
-        let theme = f.theme(super::PNG_WIDTH);
+        // Append the extension: a stem such as "sbl-0.21" keeps its dot.
+        let path = PathBuf::from(format!("{}.{}", path_stem.display(), f.ext()));
+        let theme = f.theme(png_width);
         match f {
             Format::Svg => {
                 let svg = svg_string(&theme, |root| draw_svg(root, &theme)).map_err(|m| {
@@ -64,11 +66,12 @@ fn write_chart(
 }
 
 /// Writes the overlaid exceedance curves of several scenarios to
-/// `path_stem.{svg,png}`. `meta` describes the comparison (its `title` and
+/// `path_stem.{svg,png}` (PNGs `png_width` pixels wide). `meta` describes the comparison (its `title` and
 /// `scenario` name the set); `unit` labels the x axis.
 pub fn exceedance_overlay(
     path_stem: &Path,
     formats: &[Format],
+    png_width: u32,
     meta: &Meta,
     unit: &str,
     curves: &[Curve],
@@ -80,6 +83,7 @@ pub fn exceedance_overlay(
     write_chart(
         path_stem,
         formats,
+        png_width,
         |root, theme| {
             let area = frame(
                 root,
@@ -101,12 +105,13 @@ pub fn exceedance_overlay(
     )
 }
 
-/// Writes a tornado chart to `path_stem.{svg,png}`: bars from the measure at
+/// Writes a tornado chart to `path_stem.{svg,png}` (PNGs `png_width` pixels wide): bars from the measure at
 /// each input's low setting to its high setting, around the baseline value,
 /// widest at the top. `measure` names the x axis (with its unit).
 pub fn tornado(
     path_stem: &Path,
     formats: &[Format],
+    png_width: u32,
     meta: &Meta,
     measure: &str,
     baseline: f64,
@@ -117,6 +122,7 @@ pub fn tornado(
     write_chart(
         path_stem,
         formats,
+        png_width,
         |root, theme| draw_tornado(root, theme, meta, measure, baseline, &sorted),
         |root, theme| draw_tornado(root, theme, meta, measure, baseline, &sorted),
     )

@@ -28,8 +28,7 @@ pub fn draw<DB: DrawingBackend>(
             .y_label_area_size(theme.px(80.0))
             .build_cartesian_2d(0f64..1f64, 0f64..1f64)
             .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
+        super::theme::mesh(&mut chart, theme)
             .disable_mesh()
             .x_desc(x_desc)
             .y_desc(y_desc)

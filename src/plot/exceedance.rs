@@ -82,13 +82,14 @@ pub fn draw_curves<DB: DrawingBackend>(
     unit: &str,
     legend_always: bool,
 ) -> Result<(), String> {
-    let n_min = curves
+    // The floor follows the largest run, so that no curve's tail is cut off.
+    let n_max = curves
         .iter()
         .map(|(_, s)| s.len())
-        .min()
+        .max()
         .unwrap_or(1)
         .max(1) as f64;
-    let y_min = (0.3 / n_min).min(0.5);
+    let y_min = (0.3 / n_max).min(0.5);
     let x_max = curves
         .iter()
         .filter_map(|(_, s)| s.last().copied())
@@ -187,7 +188,7 @@ pub fn draw_curves<DB: DrawingBackend>(
             .draw_series([Text::new(
                 format!(
                     "No trial had a shortfall (95% upper bound on P(shortfall): {})",
-                    fmt_percent((3.0 / n_min).min(1.0))
+                    fmt_percent((3.0 / n_max).min(1.0))
                 ),
                 (0.04, 0.2),
                 theme.text(18.0, palette::BLACK),

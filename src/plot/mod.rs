@@ -32,7 +32,7 @@ use theme::{Meta, Theme};
 pub enum Format {
     /// Scalable vector graphics, 1200 × 750 user units.
     Svg,
-    /// PNG, 2400 × 1500 pixels.
+    /// PNG, 2400 pixels wide by default (see `--png-width`).
     Png,
 }
 

@@ -21,6 +21,15 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, Error> {
         .iter()
         .filter_map(|arg| merge::apply_set(&mut root, arg).err())
         .collect();
+    // `extends` is resolved when files are read; one arriving through
+    // `--set` (e.g. `--set 'scenario={extends="x.toml"}'`) would be ignored.
+    if let Some(e) = root.get("scenario").and_then(|n| n.get("extends")) {
+        problems.push(Problem {
+            location: e.origin.describe(),
+            field: "scenario.extends".into(),
+            message: "cannot be set on the command line: write it in the file".into(),
+        });
+    }
     problems.extend(merge::apply_enabled(&mut root));
     if !problems.is_empty() {
         return Err(Error::Scenario {

@@ -8,8 +8,8 @@
 //! highest for every other column).
 
 use ndarray::ArrayView2;
-use serde::Serialize;
 use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
 use crate::engine::COLUMNS;
@@ -27,14 +27,23 @@ pub const QUANTILES: [(&str, u64); 5] = [
 /// Confidence level of the quantile intervals.
 pub const CI_LEVEL: f64 = 0.95;
 
-/// Statistics of one per-trial column.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+/// Reads a number that may have been written as `null` (a NaN, e.g. the
+/// standard deviation of a single trial) back as NaN.
+pub fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+/// Statistics of one per-trial column. Undefined values (the spread of a
+/// single trial) are NaN, written as `null` in JSON.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ColumnStats {
     /// Sample mean.
     pub mean: f64,
     /// Standard error of the mean, std / √n.
+    #[serde(deserialize_with = "nan_if_null")]
     pub se: f64,
     /// Sample standard deviation (n − 1).
+    #[serde(deserialize_with = "nan_if_null")]
     pub std: f64,
     /// Smallest value.
     pub min: f64,
@@ -56,8 +65,10 @@ pub struct ColumnStats {
     pub cvar99: f64,
     /// Standard error of cvar95 (asymptotic: sd of the tail excess over the
     /// quantile, divided by (1 − 0.95)·√n).
+    #[serde(deserialize_with = "nan_if_null")]
     pub cvar95_se: f64,
     /// Standard error of cvar99.
+    #[serde(deserialize_with = "nan_if_null")]
     pub cvar99_se: f64,
     /// 95% distribution-free confidence interval of p50 (order statistics).
     pub p50_ci: [f64; 2],
@@ -72,11 +83,12 @@ pub struct ColumnStats {
 }
 
 /// A mean with its standard error.
-#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct MeanSe {
     /// The estimate.
     pub mean: f64,
-    /// Its standard error.
+    /// Its standard error (NaN, `null` in JSON, for a single trial).
+    #[serde(deserialize_with = "nan_if_null")]
     pub se: f64,
 }
 
