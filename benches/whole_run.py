@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Whole-run timings and growth tables for BENCHMARKS.md.
+
+    cargo build --release
+    python3 benches/whole_run.py [--bin target/release/shortfall] [--only runs|growth]
+
+Every run is `shortfall run ... --quiet --out <tmp>` under `/usr/bin/time -v`;
+the tables give wall time and peak resident memory (from time -v) and the
+engine's own timings from run.json (simulate, statistics, write seconds and
+trials/s). Growth runs use one thread, so that time per trial is not blurred
+by scheduling; the trial-count runs use all cores, as a user would.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, ".."))
+JAPAN = "scenarios/japan-2024.toml"
+BENCH = "tests/fixtures/bench"
+
+
+def run(binary, scenario, trials, extra=(), threads=None):
+    out = tempfile.mkdtemp(prefix="shortfall-bench-")
+    cmd = [binary, "run", scenario, "--trials", str(trials), "--quiet", "--out", out]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    cmd += list(extra)
+    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, cwd=ROOT, capture_output=True, text=True)
+    if p.returncode != 0:
+        shutil.rmtree(out, ignore_errors=True)
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{p.stderr}")
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", p.stderr).group(1)
+    parts = [float(x) for x in wall.split(":")]
+    wall_s = sum(x * 60 ** i for i, x in enumerate(reversed(parts)))
+    info = json.load(open(glob.glob(os.path.join(out, "*", "run.json"))[0]))
+    files = sorted(os.path.basename(f) for f in glob.glob(os.path.join(out, "*", "*")))
+    shutil.rmtree(out, ignore_errors=True)
+    return {
+        "cmd": " ".join(["/usr/bin/time -v", os.path.relpath(binary, ROOT)] + [c if not c.startswith(out) else "/tmp/out" for c in cmd[1:]]),
+        "rss_mb": rss_kb / 1024,
+        "rss_b": rss_kb * 1024,
+        "wall": wall_s,
+        "files": files,
+        **info,
+    }
+
+
+def has_flag(binary, flag):
+    p = subprocess.run([binary, "run", "--help"], capture_output=True, text=True)
+    return flag in p.stdout
+
+
+def runs(binary):
+    print("### Whole runs (japan-2024, all cores)\n")
+    charts = has_flag(binary, "--no-charts")
+    on = "charts on (default)" if charts else "default (no charts in this build)"
+    rows = []
+    for trials in (250_000, 1_000_000, 4_000_000):
+        rows.append((on, trials, run(binary, JAPAN, trials)))
+    if charts:
+        for trials in (1_000_000, 4_000_000):
+            rows.append(("--no-charts", trials, run(binary, JAPAN, trials, ["--no-charts"])))
+    print("| run | trials | wall s | simulate s | statistics s | write s | total s (run.json) | (total − simulate) / simulate | trials/s (run.json) | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for label, trials, r in rows:
+        over = (r["total_seconds"] - r["simulate_seconds"]) / r["simulate_seconds"]
+        print(f"| {label} | {trials:,} | {r['wall']:.2f} | {r['simulate_seconds']:.2f} | "
+              f"{r['statistics_seconds']:.2f} | {r['write_seconds']:.2f} | {r['total_seconds']:.2f} | "
+              f"{100 * over:.1f}% | {r['trials_per_second']:,.0f} | {r['rss_mb']:.0f} |")
+    if not charts:
+        print("| charts on | 1,000,000 | not yet measured: this build has no charts and no `--no-charts` flag | | | | | | | |")
+    print()
+    for label in dict.fromkeys(l for l, _, _ in rows):
+        by = {t: r for l, t, r in rows if l == label}
+        if 1_000_000 in by and 4_000_000 in by:
+            per = (by[4_000_000]["rss_b"] - by[1_000_000]["rss_b"]) / 3_000_000
+            base = by[1_000_000]["rss_b"] - per * 1_000_000
+            print(f"- {label}: peak RSS grows by **{per:.1f} bytes/trial** from 1M to 4M trials "
+                  f"(intercept {base / 2**20:.0f} MB)")
+        if 250_000 in by and 1_000_000 in by:
+            per = (by[1_000_000]["rss_b"] - by[250_000]["rss_b"]) / 750_000
+            print(f"  (from 250k to 1M: {per:.1f} bytes/trial)")
+    if charts:
+        a = next(r for l, t, r in rows if l == on and t == 1_000_000)
+        b = next(r for l, t, r in rows if l == "--no-charts" and t == 1_000_000)
+        print(f"- 1M trials: total seconds with charts minus without: {a['total_seconds'] - b['total_seconds']:+.2f} s; "
+              f"and {a['rss_mb'] - b['rss_mb']:.0f} MB to peak memory")
+    print("\nFiles written (charts on):", ", ".join(rows[0][2]["files"]))
+    print("\nCommands:\n")
+    for _, _, r in rows:
+        print(f"    {r['cmd']}")
+    print()
+
+
+def growth(binary):
+    def table(title, label, cases, trials):
+        print(f"### {title}\n")
+        print(f"| {label} | trials | simulate s | trials/s | µs/trial | relative µs/trial |")
+        print("|---|---:|---:|---:|---:|---:|")
+        first = None
+        cmds = []
+        for name, scenario, extra in cases:
+            r = run(binary, scenario, trials, extra, threads=1)
+            us = 1e6 * r["simulate_seconds"] / trials
+            first = first or us
+            print(f"| {name} | {trials:,} | {r['simulate_seconds']:.3f} | {r['trials_per_second']:,.0f} | {us:.2f} | {us / first:.2f} |")
+            cmds.append(r["cmd"])
+        print("\nCommands:\n")
+        for c in cmds:
+            print(f"    {c}")
+        print()
+
+    print("### Growth in trials (japan-2024, 1 thread)\n")
+    print("| trials | simulate s | trials/s | µs/trial |")
+    print("|---:|---:|---:|---:|")
+    cmds = []
+    for trials in (100_000, 400_000, 1_600_000):
+        r = run(binary, JAPAN, trials, threads=1)
+        print(f"| {trials:,} | {r['simulate_seconds']:.3f} | {r['trials_per_second']:,.0f} | {1e6 * r['simulate_seconds'] / trials:.2f} |")
+        cmds.append(r["cmd"])
+    print("\nCommands:\n")
+    for c in cmds:
+        print(f"    {c}")
+    print()
+    table("Growth in steps (japan-2024 with `--set time.steps=N`, 1 thread)", "steps",
+          [(str(n), JAPAN, ["--set", f"time.steps={n}"]) for n in (365, 730, 1460)], 100_000)
+    table("Growth in suppliers at a fixed total outage rate (6 outages/yr over all suppliers, 1 thread)",
+          "suppliers",
+          [(str(n), f"{BENCH}/growth-suppliers-{n}.toml", []) for n in (10, 100, 1000)], 100_000)
+    table("Growth in outages (50 suppliers, outage rates ×1, ×4, ×16, 1 thread)", "outage rate",
+          [(f"×{m}", f"{BENCH}/growth-outages-{m}.toml", []) for m in (1, 4, 16)], 100_000)
+
+    print("### Suppliers × steps: the cost of a supplier does not grow with the horizon (1 thread)\n")
+    print("| steps | µs/trial, 10 suppliers | µs/trial, 1000 suppliers | ns per extra supplier per trial |")
+    print("|---:|---:|---:|---:|")
+    cmds = []
+    for steps in (365, 1460):
+        us = []
+        for n in (10, 1000):
+            r = run(binary, f"{BENCH}/growth-suppliers-{n}.toml", 100_000, ["--set", f"time.steps={steps}"], threads=1)
+            us.append(1e6 * r["simulate_seconds"] / 100_000)
+            cmds.append(r["cmd"])
+        print(f"| {steps} | {us[0]:.2f} | {us[1]:.2f} | {1e3 * (us[1] - us[0]) / 990:.0f} |")
+    print("\nCommands:\n")
+    for c in cmds:
+        print(f"    {c}")
+    print()
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "shortfall"))
+    ap.add_argument("--only", choices=["runs", "growth"])
+    a = ap.parse_args()
+    binary = os.path.abspath(a.bin)
+    if a.only != "growth":
+        runs(binary)
+    if a.only != "runs":
+        growth(binary)
