@@ -2,7 +2,7 @@
 //! of overlapping losses into segments of constant loss.
 
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, Geometric};
+use rand_distr::{Distribution, Exp1};
 
 use crate::dist::duration_steps;
 use crate::scenario::model::OutageModel;
@@ -32,7 +32,8 @@ pub fn draw_steps(days: f64, steps_per_year: f64, steps: usize) -> usize {
 /// Appends the outages of one alternating up/down process over `steps` steps.
 ///
 /// Up periods are geometric on {1, 2, ...} with per-step failure probability
-/// `p_fail`; each outage lasts `max(1, ceil(days / step_days))` steps and has
+/// `p_fail`, drawn by inversion as `1 + floor(E · steps_per_year / rate)`
+/// with `E ~ Exp(1)` (since `P(floor(E/λ) >= k) = exp(-λk) = (1 - p)^k`); each outage lasts `max(1, ceil(days / step_days))` steps and has
 /// its own loss fraction. Draw order: (stationary start: one uniform, then a
 /// duration and loss if it starts down), then for each cycle an up length,
 /// a duration and a loss.
@@ -57,14 +58,16 @@ pub fn outage_intervals<R: Rng + ?Sized>(
     if m.p_start_down > 0.0 && rng.random::<f64>() < m.p_start_down {
         t = down(0, rng, out);
     }
-    let up = Geometric::new(m.p_fail).expect("0 < p_fail <= 1");
     while t < steps {
-        let failures = up.sample(rng);
-        t = t.saturating_add(
-            usize::try_from(failures)
-                .unwrap_or(usize::MAX)
-                .saturating_add(1),
-        );
+        let e: f64 = Exp1.sample(rng);
+        let failures = (e * m.up_scale).floor();
+        // Past the horizon is as good as forever.
+        let up = if failures < steps as f64 {
+            failures as usize + 1
+        } else {
+            steps + 1
+        };
+        t = t.saturating_add(up);
         if t >= steps {
             break;
         }
@@ -155,6 +158,7 @@ mod tests {
         let p = -(-6.0f64 / spy).exp_m1();
         let m = OutageModel {
             p_fail: p,
+            up_scale: spy / 6.0,
             duration_days: DistSpec::Fixed { value: 10.0 }.sampler(),
             loss: DistSpec::Fixed { value: 1.0 }.sampler(),
             p_start_down: 0.0,

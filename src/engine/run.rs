@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use ndarray::Array2;
 use rayon::prelude::*;
 
-use super::trial::{HIST_WIDTH, NCOLS, StepSums, Trace, Workspace, run_trial};
+use super::trial::{BinRows, HIST_WIDTH, NCOLS, StepSums, Trace, Workspace, add_bins, run_trial};
 use crate::error::Error;
 use crate::scenario::Model;
 
@@ -68,19 +68,28 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
                     let first = range.start + ((w * WAVE + k) * CHUNK) as u64;
                     let mut ws = Workspace::new(model);
                     let mut chunk_sums = StepSums::new(model);
-                    let tid = rayon::current_thread_index().unwrap_or(0);
-                    let mut hist = hists[tid].lock().expect("histogram lock");
+                    let mut bins = vec![0u16; model.steps * CHUNK];
+                    let count = chunk_rows.len() / NCOLS;
                     for (i, row) in chunk_rows.chunks_mut(NCOLS).enumerate() {
+                        let rows = BinRows {
+                            bins: &mut bins,
+                            stride: CHUNK,
+                            column: i,
+                        };
                         run_trial(
                             model,
                             first + i as u64,
                             &mut ws,
                             &mut chunk_sums,
-                            &mut hist,
+                            rows,
                             row,
                             None,
                         );
                     }
+                    // Integer counts: the order in which chunks add them does not matter.
+                    let tid = rayon::current_thread_index().unwrap_or(0);
+                    let mut hist = hists[tid].lock().expect("histogram lock");
+                    add_bins(&mut hist, &bins, CHUNK, count);
                     chunk_sums
                 })
                 .collect();
@@ -117,15 +126,20 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
 pub fn trace_trial(model: &Model, trial: u64) -> (Trace, [f64; NCOLS]) {
     let mut ws = Workspace::new(model);
     let mut sums = StepSums::new(model);
-    let mut hist = vec![0u32; model.steps * HIST_WIDTH];
+    let mut bins = vec![0u16; model.steps];
     let mut row = [0.0; NCOLS];
     let mut trace = Trace::default();
+    let rows = BinRows {
+        bins: &mut bins,
+        stride: 1,
+        column: 0,
+    };
     run_trial(
         model,
         trial,
         &mut ws,
         &mut sums,
-        &mut hist,
+        rows,
         &mut row,
         Some(&mut trace),
     );

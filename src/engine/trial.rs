@@ -147,6 +147,13 @@ pub struct Workspace {
     arrivals: Vec<f64>,
     budgets: Vec<f64>,
     class_acc: Vec<(f64, i32, f64, i32)>,
+    /// Steps at which some difference array changes.
+    dirty: Vec<bool>,
+    /// Shape classes with a nonzero running loss or deficit.
+    active: Vec<usize>,
+    /// Whether each substitute's availability row was written this trial
+    /// (otherwise it is available in full).
+    avail_on: Vec<bool>,
 }
 
 impl Workspace {
@@ -168,6 +175,9 @@ impl Workspace {
             arrivals: vec![0.0; n],
             budgets: vec![0.0; model.substitutes.len()],
             class_acc: vec![(0.0, 0, 0.0, 0); classes],
+            dirty: vec![false; n + 1],
+            active: Vec::with_capacity(classes),
+            avail_on: vec![false; model.substitutes.len()],
         }
     }
 }
@@ -203,14 +213,36 @@ fn add_span(diff: &mut [f64], cnt: &mut [i32], a: usize, b: usize, v: f64) {
     cnt[b] -= 1;
 }
 
-/// Runs trial `trial` of `model`, adding its per-step values to `sums` and
-/// `hist` (steps × [`HIST_WIDTH`]) and writing its [`COLUMNS`] into `row`.
+/// The storage-histogram bins of a group of trials, one row per step
+/// (`bins[t * stride + column]`), added into the histogram step by step
+/// afterwards so that the histogram is touched one row at a time.
+pub struct BinRows<'a> {
+    /// The buffer, steps × stride.
+    pub bins: &'a mut [u16],
+    /// Trials per row.
+    pub stride: usize,
+    /// This trial's column.
+    pub column: usize,
+}
+
+/// Adds `columns` trials' bins (see [`BinRows`]) into `hist`.
+pub fn add_bins(hist: &mut [u32], bins: &[u16], stride: usize, columns: usize) {
+    for (row, counts) in bins.chunks(stride).zip(hist.chunks_mut(HIST_WIDTH)) {
+        for &b in &row[..columns] {
+            counts[b as usize] += 1;
+        }
+    }
+}
+
+/// Runs trial `trial` of `model`, adding its per-step values to `sums`,
+/// recording its storage-histogram bins in `bins`, and writing its
+/// [`COLUMNS`] into `row`.
 pub fn run_trial(
     model: &Model,
     trial: u64,
     ws: &mut Workspace,
     sums: &mut StepSums,
-    hist: &mut [u32],
+    bins: BinRows<'_>,
     row: &mut [f64],
     mut trace: Option<&mut Trace>,
 ) {
@@ -290,6 +322,7 @@ pub fn run_trial(
         let cum = &model.shape_cumsum[s.shape];
         let (lost_diff, lost_cnt) = (&mut ws.lost_diff, &mut ws.lost_cnt);
         let (arr_diff, arr_cnt) = (&mut ws.arr_diff, &mut ws.arr_cnt);
+        let dirty = &mut ws.dirty;
         let mut lost_volume = 0.0;
         for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
             let v = s.volume_per_step * (1.0 - keep);
@@ -297,10 +330,14 @@ pub fn run_trial(
                 return;
             }
             add_span(lost_diff, lost_cnt, base + a, base + b, v);
+            dirty[a] = true;
+            dirty[b] = true;
             lost_volume += v * (cum[b] - cum[a]);
             let (ta, tb) = ((a + s.transit).min(steps), (b + s.transit).min(steps));
             if ta < tb {
                 add_span(arr_diff, arr_cnt, base + ta, base + tb, v);
+                dirty[ta] = true;
+                dirty[tb] = true;
             }
         });
         sums.lost_by_supplier[si] += lost_volume;
@@ -309,6 +346,7 @@ pub fn run_trial(
     // 3. Substitutes that can fail: availability fraction per step.
     for (j, sub) in model.substitutes.iter().enumerate() {
         ws.budgets[j] = sub.budget;
+        ws.avail_on[j] = false;
         if !sub.can_fail {
             continue;
         }
@@ -323,11 +361,15 @@ pub fn run_trial(
                 .filter(|(t, _)| *t == Target::Substitute(j))
                 .map(|(_, iv)| *iv),
         );
+        if ws.intervals.is_empty() {
+            continue;
+        }
         let row = &mut ws.avail[j * steps..(j + 1) * steps];
         row.fill(1.0);
         for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
             row[a..b].fill(keep)
         });
+        ws.avail_on[j] = true;
     }
 
     // 4. Demand multipliers from events (overlapping occurrences multiply).
@@ -362,6 +404,7 @@ pub fn run_trial(
     // Running sums of the difference arrays: (lost, lost count, deficit, deficit count).
     let acc = &mut ws.class_acc;
     acc.fill((0.0, 0, 0.0, 0));
+    ws.active.clear();
 
     let mut outstanding = 0.0;
     let (mut total_short, mut peak, mut short_steps, mut short_events) = (0.0, 0.0f64, 0u64, 0u64);
@@ -386,24 +429,34 @@ pub fn run_trial(
             d *= ws.demand_mult[t];
         }
 
-        // Losses at source and arrival deficits, by shape class.
+        // Losses at source and arrival deficits, by shape class. The running
+        // sums change only at the few steps where a loss starts or ends.
+        if ws.dirty[t] {
+            ws.dirty[t] = false;
+            ws.active.clear();
+            for (c, a) in acc.iter_mut().enumerate() {
+                let i = c * width + t;
+                a.0 += std::mem::take(&mut ws.lost_diff[i]);
+                a.1 += std::mem::take(&mut ws.lost_cnt[i]);
+                a.2 += std::mem::take(&mut ws.arr_diff[i]);
+                a.3 += std::mem::take(&mut ws.arr_cnt[i]);
+                if a.1 == 0 {
+                    a.0 = 0.0;
+                }
+                if a.3 == 0 {
+                    a.2 = 0.0;
+                }
+                if a.1 != 0 || a.3 != 0 {
+                    ws.active.push(c);
+                }
+            }
+        }
         let mut lost = 0.0;
         let mut deficit = 0.0;
-        for (c, a) in acc.iter_mut().enumerate() {
-            let i = c * width + t;
-            a.0 += std::mem::take(&mut ws.lost_diff[i]);
-            a.1 += std::mem::take(&mut ws.lost_cnt[i]);
-            a.2 += std::mem::take(&mut ws.arr_diff[i]);
-            a.3 += std::mem::take(&mut ws.arr_cnt[i]);
-            if a.1 == 0 {
-                a.0 = 0.0;
-            }
-            if a.3 == 0 {
-                a.2 = 0.0;
-            }
+        for &c in &ws.active {
             let shape = model.shapes[c][t];
-            lost += shape * a.0;
-            deficit += shape * a.2;
+            lost += shape * acc[c].0;
+            deficit += shape * acc[c].2;
         }
         let supply = (model.base_supply[t] - deficit).max(0.0);
 
@@ -418,7 +471,7 @@ pub fn run_trial(
             if arrive >= steps {
                 continue;
             }
-            let avail = if sub.can_fail {
+            let avail = if ws.avail_on[j] {
                 ws.avail[j * steps + t]
             } else {
                 1.0
@@ -447,7 +500,7 @@ pub fn run_trial(
                     break;
                 }
                 let sub = &model.substitutes[j];
-                let avail = if sub.can_fail {
+                let avail = if ws.avail_on[j] {
                     ws.avail[j * steps + t]
                 } else {
                     1.0
@@ -478,7 +531,7 @@ pub fn run_trial(
                 continue;
             }
             let want = (sub.target - level - outstanding).max(0.0);
-            let avail = if sub.can_fail {
+            let avail = if ws.avail_on[j] {
                 ws.avail[j * steps + t]
             } else {
                 1.0
@@ -499,7 +552,7 @@ pub fn run_trial(
         sums.substitute[t] += arrived;
         sums.emergency[t] += emergency;
         sums.shortfall[t] += short;
-        hist[t * HIST_WIDTH + storage_bin(level, minimum, capacity)] += 1;
+        bins.bins[t * bins.stride + bins.column] = storage_bin(level, minimum, capacity) as u16;
         if short > 0.0 {
             sums.shortfall_count[t] += 1;
             total_short += short;
@@ -534,6 +587,7 @@ pub fn run_trial(
         }
     }
     // The end sentinels of the difference arrays are never read in the loop.
+    ws.dirty[steps] = false;
     for c in 0..classes {
         let i = c * width + steps;
         ws.lost_diff[i] = 0.0;

@@ -13,6 +13,9 @@ use crate::dist::{Sampler, days_to_steps};
 pub struct OutageModel {
     /// Per-step failure probability `1 - exp(-rate / steps_per_year)`.
     pub p_fail: f64,
+    /// `steps_per_year / rate`: an up period is `1 + floor(E × this)` steps
+    /// with `E ~ Exp(1)`, which is geometric on {1, 2, ...} with `p_fail`.
+    pub up_scale: f64,
     /// Duration of an outage, in days.
     pub duration_days: Sampler,
     /// Fraction lost per outage (clamped to [0, 1] when drawn).
@@ -210,6 +213,7 @@ impl Model {
             };
             Some(OutageModel {
                 p_fail,
+                up_scale: spy / o.rate_per_year,
                 duration_days: o.duration_days.sampler(),
                 loss: o.loss.sampler(),
                 p_start_down,
