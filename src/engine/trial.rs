@@ -110,13 +110,48 @@ impl StepSums {
 /// The bin of the storage histogram a level falls in.
 #[inline]
 pub fn storage_bin(level: f64, minimum: f64, capacity: f64) -> usize {
-    if level <= minimum {
-        0
-    } else if level >= capacity {
-        STORAGE_BINS + 1
-    } else {
-        let x = (level - minimum) / (capacity - minimum) * STORAGE_BINS as f64;
-        1 + (x as usize).min(STORAGE_BINS - 1)
+    BinScale::new(minimum, capacity).bin(level)
+}
+
+/// Maps storage levels to histogram bins: bin 0 holds the minimum exactly,
+/// bin `STORAGE_BINS + 1` capacity exactly, the rest split the range evenly.
+#[derive(Debug, Clone, Copy)]
+pub struct BinScale {
+    minimum: f64,
+    capacity: f64,
+    per_unit: f64,
+}
+
+impl BinScale {
+    /// The scale for a storage range.
+    pub fn new(minimum: f64, capacity: f64) -> BinScale {
+        let range = capacity - minimum;
+        BinScale {
+            minimum,
+            capacity,
+            per_unit: if range > 0.0 {
+                STORAGE_BINS as f64 / range
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// The bin of `level`.
+    #[inline(always)]
+    pub fn bin(&self, level: f64) -> usize {
+        if level <= self.minimum {
+            0
+        } else if level >= self.capacity {
+            STORAGE_BINS + 1
+        } else {
+            let x = ((level - self.minimum) * self.per_unit) as usize;
+            1 + if x < STORAGE_BINS {
+                x
+            } else {
+                STORAGE_BINS - 1
+            }
+        }
     }
 }
 
@@ -203,6 +238,18 @@ pub struct Trace {
     pub shortfall: Vec<f64>,
     /// surplus_t.
     pub surplus: Vec<f64>,
+}
+
+/// `min` for values known not to be NaN (a plain compare, cheaper than `f64::min`).
+#[inline(always)]
+fn lesser(a: f64, b: f64) -> f64 {
+    if a < b { a } else { b }
+}
+
+/// `max` for values known not to be NaN.
+#[inline(always)]
+fn greater(a: f64, b: f64) -> f64 {
+    if a > b { a } else { b }
 }
 
 #[inline]
@@ -413,9 +460,16 @@ pub fn run_trial(
     let (mut total_demand, mut total_lost, mut sub_used, mut emergency_used) = (0.0, 0.0, 0.0, 0.0);
     let (mut total_surplus, mut cost) = (0.0, 0.0);
 
+    let demand_base = &model.demand_base[..steps];
+    let base_supply = &model.base_supply[..steps];
+    let (sum_demand, sum_supply) = (&mut sums.demand[..steps], &mut sums.supply[..steps]);
+    let (sum_lost, sum_sub) = (&mut sums.lost[..steps], &mut sums.substitute[..steps]);
+    let (sum_emergency, sum_short) = (&mut sums.emergency[..steps], &mut sums.shortfall[..steps]);
+    let sum_count = &mut sums.shortfall_count[..steps];
+    let bin_scale = BinScale::new(minimum, capacity);
     for t in 0..steps {
         // Demand.
-        let mut d = model.demand_base[t] * level_mult;
+        let mut d = demand_base[t] * level_mult;
         if noise_sd > 0.0 {
             let z: f64 = StandardNormal.sample(&mut rng_demand);
             e = if t == 0 {
@@ -423,7 +477,7 @@ pub fn run_trial(
             } else {
                 phi * e + innovation_sd * z
             };
-            d *= (1.0 + e).max(0.0);
+            d *= greater(1.0 + e, 0.0);
         }
         if model.has_demand_events {
             d *= ws.demand_mult[t];
@@ -458,7 +512,7 @@ pub fn run_trial(
             lost += shape * acc[c].0;
             deficit += shape * acc[c].2;
         }
-        let supply = (model.base_supply[t] - deficit).max(0.0);
+        let supply = greater(base_supply[t] - deficit, 0.0);
 
         // Loss-triggered orders, in file order.
         let mut need = lost;
@@ -476,7 +530,7 @@ pub fn run_trial(
             } else {
                 1.0
             };
-            let q = need.min(sub.capacity_per_step * avail).min(ws.budgets[j]);
+            let q = lesser(lesser(need, sub.capacity_per_step * avail), ws.budgets[j]);
             if q > 0.0 {
                 ws.budgets[j] -= q;
                 ws.arrivals[arrive] += q;
@@ -505,7 +559,7 @@ pub fn run_trial(
                 } else {
                     1.0
                 };
-                let q = gap.min(sub.capacity_per_step * avail).min(ws.budgets[j]);
+                let q = lesser(lesser(gap, sub.capacity_per_step * avail), ws.budgets[j]);
                 if q > 0.0 {
                     ws.budgets[j] -= q;
                     emergency += q;
@@ -530,13 +584,16 @@ pub fn run_trial(
             if arrive >= steps {
                 continue;
             }
-            let want = (sub.target - level - outstanding).max(0.0);
+            let want = sub.target - level - outstanding;
+            if want <= 0.0 {
+                continue;
+            }
             let avail = if ws.avail_on[j] {
                 ws.avail[j * steps + t]
             } else {
                 1.0
             };
-            let q = want.min(sub.capacity_per_step * avail).min(ws.budgets[j]);
+            let q = lesser(lesser(want, sub.capacity_per_step * avail), ws.budgets[j]);
             if q > 0.0 {
                 ws.budgets[j] -= q;
                 ws.arrivals[arrive] += q;
@@ -546,17 +603,17 @@ pub fn run_trial(
         }
 
         // Record.
-        sums.demand[t] += d;
-        sums.supply[t] += supply;
-        sums.lost[t] += lost;
-        sums.substitute[t] += arrived;
-        sums.emergency[t] += emergency;
-        sums.shortfall[t] += short;
-        bins.bins[t * bins.stride + bins.column] = storage_bin(level, minimum, capacity) as u16;
+        sum_demand[t] += d;
+        sum_supply[t] += supply;
+        sum_lost[t] += lost;
+        sum_sub[t] += arrived;
+        sum_emergency[t] += emergency;
+        sum_short[t] += short;
+        bins.bins[t * bins.stride + bins.column] = bin_scale.bin(level) as u16;
         if short > 0.0 {
-            sums.shortfall_count[t] += 1;
+            sum_count[t] += 1;
             total_short += short;
-            peak = peak.max(short);
+            peak = greater(peak, short);
             short_steps += 1;
             if run == 0 {
                 short_events += 1;
@@ -569,7 +626,7 @@ pub fn run_trial(
         } else {
             run = 0;
         }
-        storage_min = storage_min.min(level);
+        storage_min = lesser(storage_min, level);
         total_demand += d;
         total_lost += lost;
         sub_used += arrived;
