@@ -630,14 +630,6 @@ impl Sampler {
             Sampler::Empirical { values, index } => values[index.sample(rng)],
         }
     }
-
-    /// The fixed value, if this sampler always returns the same number.
-    pub fn as_fixed(&self) -> Option<f64> {
-        match self {
-            Sampler::Fixed(v) => Some(*v),
-            _ => None,
-        }
-    }
 }
 
 #[cfg(test)]

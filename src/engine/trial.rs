@@ -107,12 +107,6 @@ impl StepSums {
     }
 }
 
-/// The bin of the storage histogram a level falls in.
-#[inline]
-pub fn storage_bin(level: f64, minimum: f64, capacity: f64) -> usize {
-    BinScale::new(minimum, capacity).bin(level)
-}
-
 /// Maps storage levels to histogram bins: bin 0 holds the minimum exactly,
 /// bin `STORAGE_BINS + 1` capacity exactly, the rest split the range evenly.
 #[derive(Debug, Clone, Copy)]
