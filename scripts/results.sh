@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the tables of docs/results.md exactly: every scenario in scenarios/
 # at 1,000,000 trials (seeds as in the files), then sweeps of the spot market's
-# and the US flexible cargoes' capacity. Prints Markdown to stdout; run folders
+# and the US flexible cargoes' capacity and of the storage floor. Prints Markdown to stdout; run folders
 # (with charts) go to $OUT (default output/results).
 #
 #   bash scripts/results.sh > /tmp/results-tables.md
@@ -31,20 +31,23 @@ for f in scenarios/*.toml; do
 done
 "$bin" table "${dirs[@]}"
 
-sweep() { # sweep SCENARIO SUBSTITUTE VALUES...
-  local file=$1 sub=$2
-  shift 2
+sweep() { # sweep SCENARIO PATH UNIT VALUES...: one run per --set PATH=VALUE
+  local file=$1 path=$2 unit=$3
+  shift 3
   local base dirs=() labels=()
   base=$(basename "$file" .toml)
-  for cap in "$@"; do
-    dirs+=("$(run "sweep-$base-$sub-$cap" "$file" --no-charts --set "substitute.$sub.capacity=$cap")")
-    labels+=("$sub capacity $cap Mt/yr")
+  for v in "$@"; do
+    dirs+=("$(run "sweep-$base-$path-$v" "$file" --no-charts --set "$path=$v")")
+    labels+=("$path = $v $unit")
   done
   echo
-  echo "### $base: $sub capacity swept ($trials trials each)"
+  echo "### $base: $path swept ($trials trials each)"
   echo
   "$bin" table --labels "$(IFS=,; echo "${labels[*]}")" "${dirs[@]}"
 }
-sweep scenarios/japan-2024.toml spot 0 2 4 8 12
-sweep scenarios/sakhalin2-cutoff.toml spot 0 2 4 8 12
-sweep scenarios/sakhalin2-cutoff.toml us_flex 0 3 6 9 12
+sweep scenarios/japan-2024.toml substitute.spot.capacity Mt/yr 0 2 4 8 12
+sweep scenarios/sakhalin2-cutoff.toml substitute.spot.capacity Mt/yr 0 2 4 8 12
+sweep scenarios/sakhalin2-cutoff.toml substitute.us_flex.capacity Mt/yr 0 3 6 9 12
+# Usable storage is capacity − minimum; the tank volume is an estimate (scenarios/README.md).
+sweep scenarios/japan-2024.toml storage.minimum Mt 2.0 2.5 3.0 3.5
+sweep scenarios/sakhalin2-cutoff.toml storage.minimum Mt 2.0 2.5 3.0 3.5
