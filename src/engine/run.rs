@@ -52,6 +52,21 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
         .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", opts.threads)))?;
     let threads = pool.current_num_threads();
     let hist_len = model.steps * HIST_WIDTH;
+    // The big buffers are reserved up front, so that a run too large for
+    // the machine stops with an error instead of aborting midway.
+    let zeroed = |len: usize, what: &str| -> Result<(), Error> {
+        let mut probe: Vec<u8> = Vec::new();
+        probe.try_reserve_exact(len).map_err(|_| {
+            Error::Usage(format!(
+                "not enough memory for {what} ({:.1} GB); run fewer trials or steps",
+                len as f64 / 1e9
+            ))
+        })
+    };
+    zeroed(
+        n * NCOLS * 8 + threads * hist_len * 4,
+        "the per-trial table and storage histograms",
+    )?;
     let hists: Vec<Mutex<Vec<u32>>> = (0..threads)
         .map(|_| Mutex::new(vec![0; hist_len]))
         .collect();

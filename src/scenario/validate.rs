@@ -857,7 +857,7 @@ fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Option<Scenario
         _ => Step::Day,
     };
     let steps = match f.get("steps") {
-        Some(n) => integer(cx, n, "time.steps", 1, 10_000_000).map(|v| v as usize),
+        Some(n) => integer(cx, n, "time.steps", 1, 200_000).map(|v| v as usize),
         None => Some(step.per_year()),
     };
     f.finish(cx);
