@@ -1,18 +1,23 @@
 //! A progress bar that hides itself when stderr is not a terminal or with --quiet.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// A bar over `total` trials, showing trials/s and ETA.
 pub fn bar(total: u64, quiet: bool) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if quiet {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let bar = ProgressBar::with_draw_target(Some(total), target);
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} trials  {per_sec}  ETA {eta}",
+            "{spinner} {elapsed_precise} {bar:28} {human_pos}/{human_len} trials {rate} ETA {eta}",
         )
-        .expect("valid template"),
+        .expect("valid template")
+        .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", s.per_sec());
+        }),
     );
     bar
 }
