@@ -221,7 +221,8 @@ pub fn write_outputs(
     let mut written = Vec::new();
     output::write_json(&path("summary.json"), summary)?;
     written.push(path("summary.json"));
-    output::write_timeseries(&path("timeseries.csv"), &stats::step_rows(model, sim))?;
+    let step_rows = stats::step_rows(model, sim);
+    output::write_timeseries(&path("timeseries.csv"), &step_rows)?;
     written.push(path("timeseries.csv"));
     output::write_trials_npy(&path("trials.npy"), sim)?;
     written.push(path("trials.npy"));
@@ -230,7 +231,7 @@ pub fn write_outputs(
         written.push(path("trials.csv"));
     }
     if !opts.charts.is_empty() {
-        let data = plot::ChartData::from_run(model, sim, summary);
+        let data = plot::ChartData::from_run(sim, summary, step_rows);
         let width = if opts.png_width == 0 {
             plot::PNG_WIDTH
         } else {

@@ -84,25 +84,25 @@ pub fn exceedance_overlay(
         path_stem,
         formats,
         png_width,
-        |root, theme| {
-            let area = frame(
-                root,
-                theme,
-                meta,
-                "Shortfall exceedance: scenarios compared",
-            )?;
-            exceedance::draw_curves(&area, theme, &list, unit, true)
-        },
-        |root, theme| {
-            let area = frame(
-                root,
-                theme,
-                meta,
-                "Shortfall exceedance: scenarios compared",
-            )?;
-            exceedance::draw_curves(&area, theme, &list, unit, true)
-        },
+        |root, theme| draw_overlay(root, theme, meta, unit, &list),
+        |root, theme| draw_overlay(root, theme, meta, unit, &list),
     )
+}
+
+fn draw_overlay<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    theme: &Theme,
+    meta: &Meta,
+    unit: &str,
+    curves: &[(String, &[f64])],
+) -> Result<(), String> {
+    let area = frame(
+        root,
+        theme,
+        meta,
+        "Shortfall exceedance: scenarios compared",
+    )?;
+    exceedance::draw_curves(&area, theme, curves, unit, true)
 }
 
 /// Writes a tornado chart to `path_stem.{svg,png}` (PNGs `png_width` pixels wide): bars from the measure at

@@ -23,7 +23,6 @@ use crate::Summary;
 use crate::engine::SimOutput;
 use crate::engine::trial::column;
 use crate::error::Error;
-use crate::scenario::Model;
 use crate::stats::StepRow;
 use theme::{Meta, Theme};
 
@@ -142,12 +141,13 @@ impl ChartData {
         }
     }
 
-    /// From a run in memory.
-    pub fn from_run(model: &Model, sim: &SimOutput, summary: &Summary) -> ChartData {
+    /// From a run in memory; `steps` are its per-step rows (as written to
+    /// timeseries.csv).
+    pub fn from_run(sim: &SimOutput, summary: &Summary, steps: Vec<StepRow>) -> ChartData {
         let col = column("shortfall").expect("shortfall column");
         let mut sorted: Vec<f64> = sim.table.column(col).to_vec();
         sorted.sort_unstable_by(f64::total_cmp);
-        ChartData::from_parts(summary, sorted, crate::stats::step_rows(model, sim))
+        ChartData::from_parts(summary, sorted, steps)
     }
 
     /// From a finished run's folder (summary.json, timeseries.csv, trials.npy).
