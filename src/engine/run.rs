@@ -15,6 +15,15 @@ use crate::scenario::Model;
 pub const CHUNK: usize = 512;
 /// Chunks run between two reductions (bounds the memory of per-chunk sums).
 const WAVE: usize = 64;
+/// Steps per lockable block of the storage histogram (64 × 1002 counts).
+const HIST_BLOCK_ROWS: usize = 64;
+
+/// A worker thread's reusable buffers.
+struct Scratch {
+    ws: Workspace,
+    /// The storage-histogram bins of one chunk, steps × [`CHUNK`].
+    bins: Vec<u16>,
+}
 
 /// How to run.
 #[derive(Default)]
@@ -64,12 +73,21 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
         })
     };
     zeroed(
-        n * NCOLS * 8 + threads * hist_len * 4,
-        "the per-trial table and storage histograms",
+        n * NCOLS * 8 + hist_len * 8 + threads * model.steps * CHUNK * 2,
+        "the per-trial table and the storage histogram",
     )?;
-    let hists: Vec<Mutex<Vec<u32>>> = (0..threads)
-        .map(|_| Mutex::new(vec![0; hist_len]))
+    // One histogram for the whole run, in blocks of rows behind their own
+    // locks: a chunk adds its bins block by block, each thread starting at a
+    // different block, so threads rarely wait and no per-thread copy has to
+    // be allocated and folded. Integer counts: the order does not matter.
+    let mut storage_hist = vec![0u64; hist_len];
+    let blocks: Vec<Mutex<&mut [u64]>> = storage_hist
+        .chunks_mut(HIST_BLOCK_ROWS * HIST_WIDTH)
+        .map(Mutex::new)
         .collect();
+    // Scratch buffers, one set per worker thread, reused from chunk to chunk
+    // (a trial leaves its workspace clean).
+    let scratch: Vec<Mutex<Option<Scratch>>> = (0..threads).map(|_| Mutex::new(None)).collect();
     let mut rows = vec![0.0f64; n * NCOLS];
     let mut sums = StepSums::new(model);
     let mut done = 0u64;
@@ -81,30 +99,38 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
                 .enumerate()
                 .map(|(k, chunk_rows)| {
                     let first = range.start + ((w * WAVE + k) * CHUNK) as u64;
-                    let mut ws = Workspace::new(model);
+                    let tid = rayon::current_thread_index().unwrap_or(0);
+                    let mut slot = scratch[tid].lock().expect("scratch lock");
+                    let Scratch { ws, bins } = slot.get_or_insert_with(|| Scratch {
+                        ws: Workspace::new(model),
+                        bins: vec![0u16; model.steps * CHUNK],
+                    });
                     let mut chunk_sums = StepSums::new(model);
-                    let mut bins = vec![0u16; model.steps * CHUNK];
                     let count = chunk_rows.len() / NCOLS;
                     for (i, row) in chunk_rows.chunks_mut(NCOLS).enumerate() {
                         let rows = BinRows {
-                            bins: &mut bins,
+                            bins,
                             stride: CHUNK,
                             column: i,
                         };
                         run_trial(
                             model,
                             first + i as u64,
-                            &mut ws,
+                            ws,
                             &mut chunk_sums,
                             rows,
                             row,
                             None,
                         );
                     }
-                    // Integer counts: the order in which chunks add them does not matter.
-                    let tid = rayon::current_thread_index().unwrap_or(0);
-                    let mut hist = hists[tid].lock().expect("histogram lock");
-                    add_bins(&mut hist, &bins, CHUNK, count);
+                    let rows_per_block = HIST_BLOCK_ROWS * CHUNK;
+                    let start = tid * blocks.len() / threads;
+                    for b in (start..blocks.len()).chain(0..start) {
+                        let mut block = blocks[b].lock().expect("histogram lock");
+                        let bins = &bins[b * rows_per_block..];
+                        let bins = &bins[..rows_per_block.min(bins.len())];
+                        add_bins(&mut block[..], bins, CHUNK, count);
+                    }
                     chunk_sums
                 })
                 .collect();
@@ -117,16 +143,8 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
             }
         }
     });
+    drop(blocks);
 
-    // Integer counts: the order of this sum does not matter.
-    let mut storage_hist = vec![0u64; hist_len];
-    for h in hists {
-        let h = h.into_inner().expect("histogram lock");
-        storage_hist
-            .iter_mut()
-            .zip(h)
-            .for_each(|(a, b)| *a += u64::from(b));
-    }
     let table = Array2::from_shape_vec((n, NCOLS), rows).expect("rows × columns");
     Ok(SimOutput {
         trials: range,

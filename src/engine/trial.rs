@@ -133,18 +133,15 @@ impl BinScale {
 
     /// The bin of `level`.
     #[inline(always)]
-    pub fn bin(&self, level: f64) -> usize {
+    pub fn bin(&self, level: f64) -> u16 {
         if level <= self.minimum {
             0
         } else if level >= self.capacity {
-            STORAGE_BINS + 1
+            STORAGE_BINS as u16 + 1
         } else {
-            let x = ((level - self.minimum) * self.per_unit) as usize;
-            1 + if x < STORAGE_BINS {
-                x
-            } else {
-                STORAGE_BINS - 1
-            }
+            // `as` saturates, and the level is inside the range: 0 <= x < 1000.
+            let x = (level - self.minimum) * self.per_unit;
+            1 + lesser(x, (STORAGE_BINS - 1) as f64) as u16
         }
     }
 }
@@ -163,23 +160,20 @@ pub struct Workspace {
     bounds: Vec<usize>,
     effects: Vec<(Target, Interval)>,
     demand_effects: Vec<(usize, usize, f64)>,
-    /// Difference arrays (per shape class × (steps + 1)) of lost-at-source
-    /// volume and of the arrival deficit, with counts of active
-    /// contributions so that a class with none is exactly zero.
-    lost_diff: Vec<f64>,
-    lost_cnt: Vec<i32>,
-    arr_diff: Vec<f64>,
-    arr_cnt: Vec<i32>,
+    /// Per step: lost at source (the losses are laid down segment by segment).
+    lost: Vec<f64>,
+    /// Per step: the arrival deficit, then (in place) the supply that arrives.
+    supply: Vec<f64>,
+    /// Per step: demand.
+    demand: Vec<f64>,
+    /// Per step: storage level at the end of the step.
+    level: Vec<f64>,
     /// Availability fraction per substitute × step (rows used only for substitutes that can fail).
     avail: Vec<f64>,
     demand_mult: Vec<f64>,
+    /// Per step: substitute arrivals (orders land here when placed).
     arrivals: Vec<f64>,
     budgets: Vec<f64>,
-    class_acc: Vec<(f64, i32, f64, i32)>,
-    /// Steps at which some difference array changes.
-    dirty: Vec<bool>,
-    /// Shape classes with a nonzero running loss or deficit.
-    active: Vec<usize>,
     /// Whether each substitute's availability row was written this trial
     /// (otherwise it is available in full).
     avail_on: Vec<bool>,
@@ -189,23 +183,19 @@ impl Workspace {
     /// Buffers sized for `model`.
     pub fn new(model: &Model) -> Workspace {
         let n = model.steps;
-        let classes = model.shapes.len();
         Workspace {
             intervals: Vec::with_capacity(64),
             bounds: Vec::with_capacity(128),
             effects: Vec::with_capacity(64),
             demand_effects: Vec::with_capacity(16),
-            lost_diff: vec![0.0; classes * (n + 1)],
-            lost_cnt: vec![0; classes * (n + 1)],
-            arr_diff: vec![0.0; classes * (n + 1)],
-            arr_cnt: vec![0; classes * (n + 1)],
+            lost: vec![0.0; n],
+            supply: vec![0.0; n],
+            demand: vec![0.0; n],
+            level: vec![0.0; n],
             avail: vec![1.0; model.substitutes.len() * n],
             demand_mult: vec![1.0; if model.has_demand_events { n } else { 0 }],
             arrivals: vec![0.0; n],
             budgets: vec![0.0; model.substitutes.len()],
-            class_acc: vec![(0.0, 0, 0.0, 0); classes],
-            dirty: vec![false; n + 1],
-            active: Vec::with_capacity(classes),
             avail_on: vec![false; model.substitutes.len()],
         }
     }
@@ -246,12 +236,52 @@ fn greater(a: f64, b: f64) -> f64 {
     if a > b { a } else { b }
 }
 
+/// `dst[i] += v * shape[i]`.
 #[inline]
-fn add_span(diff: &mut [f64], cnt: &mut [i32], a: usize, b: usize, v: f64) {
-    diff[a] += v;
-    diff[b] -= v;
-    cnt[a] += 1;
-    cnt[b] -= 1;
+fn add_scaled(dst: &mut [f64], shape: &[f64], v: f64) {
+    dst.iter_mut().zip(shape).for_each(|(x, w)| *x += v * w);
+}
+
+/// `Σ xs` in four interleaved partial sums (so that it vectorises); a fixed
+/// order, so the same values give the same bits.
+#[inline]
+fn sum(xs: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    let chunks = xs.chunks_exact(4);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            acc[k] += c[k];
+        }
+    }
+    let mut total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for x in tail {
+        total += x;
+    }
+    total
+}
+
+/// The least of `xs` (not NaN), in four interleaved running minima.
+#[inline]
+fn min(xs: &[f64]) -> f64 {
+    let mut acc = [f64::INFINITY; 4];
+    let chunks = xs.chunks_exact(4);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            acc[k] = lesser(acc[k], c[k]);
+        }
+    }
+    tail.iter().fold(
+        lesser(lesser(acc[0], acc[1]), lesser(acc[2], acc[3])),
+        |m, &x| lesser(m, x),
+    )
+}
+
+/// `acc[i] += xs[i]`.
+#[inline]
+fn add_into(acc: &mut [f64], xs: &[f64]) {
+    acc.iter_mut().zip(xs).for_each(|(a, x)| *a += x);
 }
 
 /// The storage-histogram bins of a group of trials, one row per step
@@ -267,7 +297,7 @@ pub struct BinRows<'a> {
 }
 
 /// Adds `columns` trials' bins (see [`BinRows`]) into `hist`.
-pub fn add_bins(hist: &mut [u32], bins: &[u16], stride: usize, columns: usize) {
+pub fn add_bins(hist: &mut [u64], bins: &[u16], stride: usize, columns: usize) {
     for (row, counts) in bins.chunks(stride).zip(hist.chunks_mut(HIST_WIDTH)) {
         for &b in &row[..columns] {
             counts[b as usize] += 1;
@@ -290,7 +320,6 @@ pub fn run_trial(
     let steps = model.steps;
     let spy = model.steps_per_year;
     let seed = model.seed;
-    let width = steps + 1;
 
     // 1. Events: occurrences, their spans and effects.
     ws.effects.clear();
@@ -346,7 +375,12 @@ pub fn run_trial(
         }
     }
 
-    // 2. Suppliers: outage intervals plus event effects → losses by shape class.
+    // 2. Suppliers: outage intervals plus event effects → per-step losses at
+    //    source and arrival deficits (`transit` steps later), laid down segment
+    //    by segment, so the cost grows with the outages' length, not with
+    //    steps × suppliers.
+    ws.lost.fill(0.0);
+    ws.supply.fill(0.0);
     for (si, s) in model.suppliers.iter().enumerate() {
         ws.intervals.clear();
         if let Some(o) = &s.outage {
@@ -359,27 +393,19 @@ pub fn run_trial(
                 .filter(|(t, _)| *t == Target::Supplier(si))
                 .map(|(_, iv)| *iv),
         );
-        let base = s.shape * width;
+        let shape = &model.shapes[s.shape];
         let cum = &model.shape_cumsum[s.shape];
-        let (lost_diff, lost_cnt) = (&mut ws.lost_diff, &mut ws.lost_cnt);
-        let (arr_diff, arr_cnt) = (&mut ws.arr_diff, &mut ws.arr_cnt);
-        let dirty = &mut ws.dirty;
+        let (lost, deficit) = (&mut ws.lost, &mut ws.supply);
         let mut lost_volume = 0.0;
         for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
             let v = s.volume_per_step * (1.0 - keep);
             if v == 0.0 {
                 return;
             }
-            add_span(lost_diff, lost_cnt, base + a, base + b, v);
-            dirty[a] = true;
-            dirty[b] = true;
+            add_scaled(&mut lost[a..b], &shape[a..b], v);
             lost_volume += v * (cum[b] - cum[a]);
             let (ta, tb) = ((a + s.transit).min(steps), (b + s.transit).min(steps));
-            if ta < tb {
-                add_span(arr_diff, arr_cnt, base + ta, base + tb, v);
-                dirty[ta] = true;
-                dirty[tb] = true;
-            }
+            add_scaled(&mut deficit[ta..tb], &shape[ta..tb], v);
         });
         sums.lost_by_supplier[si] += lost_volume;
     }
@@ -421,95 +447,93 @@ pub fn run_trial(
         }
     }
 
-    // 5. The step loop.
+    // 5. Demand, per step: base × level × (1 + AR(1) noise)⁺ × event multipliers.
     let mut rng_demand = stream(seed, trial, model.demand_key);
     let level_mult = model.demand_level.sample(&mut rng_demand).max(0.0);
-    let (noise_sd, phi) = model.noise.unwrap_or((0.0, 0.0));
-    let innovation_sd = noise_sd * (1.0 - phi * phi).max(0.0).sqrt();
-    let mut e = 0.0;
+    let demand = &mut ws.demand[..steps];
+    let demand_base = &model.demand_base[..steps];
+    match model.noise {
+        Some((noise_sd, phi)) if noise_sd > 0.0 => {
+            // The innovations first, in a loop of their own (it runs twice as
+            // fast as drawing them inside the recursion), then the AR(1) noise.
+            for z in demand.iter_mut() {
+                *z = StandardNormal.sample(&mut rng_demand);
+            }
+            // e_0 = sd·z_0 and e_t = φ·e_{t-1} + c_t with c_t = sd·√(1-φ²)·z_t,
+            // taken two steps at a time (e_{t+1} = φ²·e_{t-1} + φ·c_t + c_{t+1})
+            // so that the chain from step to step is half as long.
+            let innovation_sd = noise_sd * (1.0 - phi * phi).max(0.0).sqrt();
+            let phi2 = phi * phi;
+            let scale =
+                |d: &mut f64, base: f64, e: f64| *d = base * level_mult * greater(1.0 + e, 0.0);
+            let (first, rest) = demand.split_at_mut(1);
+            let mut e = noise_sd * first[0];
+            scale(&mut first[0], demand_base[0], e);
+            let mut pairs = rest.chunks_exact_mut(2);
+            for (k, pair) in (&mut pairs).enumerate() {
+                let t = 1 + 2 * k;
+                let (c0, c1) = (innovation_sd * pair[0], innovation_sd * pair[1]);
+                let e0 = phi * e + c0;
+                e = phi2 * e + (phi * c0 + c1);
+                scale(&mut pair[0], demand_base[t], e0);
+                scale(&mut pair[1], demand_base[t + 1], e);
+            }
+            if let [last] = pairs.into_remainder() {
+                e = phi * e + innovation_sd * *last;
+                scale(last, demand_base[steps - 1], e);
+            }
+        }
+        _ => demand
+            .iter_mut()
+            .zip(demand_base)
+            .for_each(|(d, base)| *d = base * level_mult),
+    }
+    if model.has_demand_events {
+        demand
+            .iter_mut()
+            .zip(&ws.demand_mult)
+            .for_each(|(d, m)| *d *= m);
+    }
+
+    // 6. Supply that arrives: the base less the arrival deficit (in place).
+    let supply = &mut ws.supply[..steps];
+    supply
+        .iter_mut()
+        .zip(&model.base_supply[..steps])
+        .for_each(|(s, base)| *s = greater(base - *s, 0.0));
+    let lost = &ws.lost[..steps];
+
+    // 7. The step loop: orders and the storage balance, the only part that
+    //    depends on the storage level and so must run step after step.
     let (minimum, capacity) = (model.storage_minimum, model.storage_capacity);
     let mut rng_storage = stream(seed, trial, model.storage_key);
-    let mut level = model
+    let initial_level = model
         .storage_initial
         .sample(&mut rng_storage)
         .clamp(minimum, capacity);
+    let mut level = initial_level;
     if let Some(tr) = trace.as_deref_mut() {
         *tr = Trace {
-            initial_level: level,
+            initial_level,
+            emergency: vec![0.0; steps],
+            shortfall: vec![0.0; steps],
+            surplus: vec![0.0; steps],
             ..Trace::default()
         };
     }
 
-    let classes = model.shapes.len();
     let [loss_subs, storage_subs, shortfall_subs] = &model.subs_by_trigger;
-    // Running sums of the difference arrays: (lost, lost count, deficit, deficit count).
-    let acc = &mut ws.class_acc;
-    acc.fill((0.0, 0, 0.0, 0));
-    ws.active.clear();
-
     let mut outstanding = 0.0;
     let (mut total_short, mut peak, mut short_steps, mut short_events) = (0.0, 0.0f64, 0u64, 0u64);
     let (mut run, mut longest, mut first) = (0u64, 0u64, -1i64);
-    let mut storage_min = f64::INFINITY;
-    let (mut total_demand, mut total_lost, mut sub_used, mut emergency_used) = (0.0, 0.0, 0.0, 0.0);
-    let (mut total_surplus, mut cost) = (0.0, 0.0);
-
-    let demand_base = &model.demand_base[..steps];
-    let base_supply = &model.base_supply[..steps];
-    let (sum_demand, sum_supply) = (&mut sums.demand[..steps], &mut sums.supply[..steps]);
-    let (sum_lost, sum_sub) = (&mut sums.lost[..steps], &mut sums.substitute[..steps]);
-    let (sum_emergency, sum_short) = (&mut sums.emergency[..steps], &mut sums.shortfall[..steps]);
-    let sum_count = &mut sums.shortfall_count[..steps];
-    let bin_scale = BinScale::new(minimum, capacity);
+    let (mut emergency_used, mut total_surplus, mut cost) = (0.0, 0.0, 0.0);
+    let arrivals = &mut ws.arrivals[..steps];
+    let levels = &mut ws.level[..steps];
     for t in 0..steps {
-        // Demand.
-        let mut d = demand_base[t] * level_mult;
-        if noise_sd > 0.0 {
-            let z: f64 = StandardNormal.sample(&mut rng_demand);
-            e = if t == 0 {
-                noise_sd * z
-            } else {
-                phi * e + innovation_sd * z
-            };
-            d *= greater(1.0 + e, 0.0);
-        }
-        if model.has_demand_events {
-            d *= ws.demand_mult[t];
-        }
-
-        // Losses at source and arrival deficits, by shape class. The running
-        // sums change only at the few steps where a loss starts or ends.
-        if ws.dirty[t] {
-            ws.dirty[t] = false;
-            ws.active.clear();
-            for (c, a) in acc.iter_mut().enumerate() {
-                let i = c * width + t;
-                a.0 += std::mem::take(&mut ws.lost_diff[i]);
-                a.1 += std::mem::take(&mut ws.lost_cnt[i]);
-                a.2 += std::mem::take(&mut ws.arr_diff[i]);
-                a.3 += std::mem::take(&mut ws.arr_cnt[i]);
-                if a.1 == 0 {
-                    a.0 = 0.0;
-                }
-                if a.3 == 0 {
-                    a.2 = 0.0;
-                }
-                if a.1 != 0 || a.3 != 0 {
-                    ws.active.push(c);
-                }
-            }
-        }
-        let mut lost = 0.0;
-        let mut deficit = 0.0;
-        for &c in &ws.active {
-            let shape = model.shapes[c][t];
-            lost += shape * acc[c].0;
-            deficit += shape * acc[c].2;
-        }
-        let supply = greater(base_supply[t] - deficit, 0.0);
+        let d = demand[t];
 
         // Loss-triggered orders, in file order.
-        let mut need = lost;
+        let mut need = lost[t];
         for &j in loss_subs {
             if need <= 0.0 {
                 break;
@@ -527,22 +551,22 @@ pub fn run_trial(
             let q = lesser(lesser(need, sub.capacity_per_step * avail), ws.budgets[j]);
             if q > 0.0 {
                 ws.budgets[j] -= q;
-                ws.arrivals[arrive] += q;
+                arrivals[arrive] += q;
                 outstanding += q;
                 cost += q * sub.cost;
                 need -= q;
             }
         }
 
-        // Storage balance.
-        let arrived = ws.arrivals[t];
-        ws.arrivals[t] = 0.0;
+        // Storage balance. The inflow does not depend on the level, so the
+        // step-to-step dependency is a single addition.
+        let arrived = arrivals[t];
         // Every order placed and not yet arrived (SCENARIO.md), of any trigger.
         outstanding -= arrived;
-        let x = level + supply + arrived - d;
-        let (mut short, mut surplus, mut emergency) = (0.0, 0.0, 0.0);
+        let x = level + (supply[t] + arrived - d);
         if x < minimum {
             let mut gap = minimum - x;
+            let mut emergency = 0.0;
             for &j in shortfall_subs {
                 if gap <= 0.0 {
                     break;
@@ -562,14 +586,47 @@ pub fn run_trial(
                 }
             }
             // Remainders below 1e-9 of demand are floating-point noise.
-            short = if gap > 1e-9 * d { gap } else { 0.0 };
+            let short = if gap > 1e-9 * d { gap } else { 0.0 };
             level = minimum;
-        } else if x > capacity {
-            surplus = x - capacity;
-            level = capacity;
+            if emergency > 0.0 {
+                sums.emergency[t] += emergency;
+                emergency_used += emergency;
+            }
+            if short > 0.0 {
+                sums.shortfall[t] += short;
+                sums.shortfall_count[t] += 1;
+                total_short += short;
+                peak = greater(peak, short);
+                short_steps += 1;
+                if run == 0 {
+                    short_events += 1;
+                    if first < 0 {
+                        first = t as i64;
+                    }
+                }
+                run += 1;
+                longest = longest.max(run);
+            } else {
+                run = 0;
+            }
+            if let Some(tr) = trace.as_deref_mut() {
+                tr.emergency[t] = emergency;
+                tr.shortfall[t] = short;
+            }
         } else {
-            level = x;
+            run = 0;
+            if x > capacity {
+                let surplus = x - capacity;
+                total_surplus += surplus;
+                level = capacity;
+                if let Some(tr) = trace.as_deref_mut() {
+                    tr.surplus[t] = surplus;
+                }
+            } else {
+                level = x;
+            }
         }
+        levels[t] = level;
 
         // Storage-triggered orders, in file order.
         for &j in storage_subs {
@@ -590,62 +647,33 @@ pub fn run_trial(
             let q = lesser(lesser(want, sub.capacity_per_step * avail), ws.budgets[j]);
             if q > 0.0 {
                 ws.budgets[j] -= q;
-                ws.arrivals[arrive] += q;
+                arrivals[arrive] += q;
                 outstanding += q;
                 cost += q * sub.cost;
             }
         }
+    }
 
-        // Record.
-        sum_demand[t] += d;
-        sum_supply[t] += supply;
-        sum_lost[t] += lost;
-        sum_sub[t] += arrived;
-        sum_emergency[t] += emergency;
-        sum_short[t] += short;
-        bins.bins[t * bins.stride + bins.column] = bin_scale.bin(level) as u16;
-        if short > 0.0 {
-            sum_count[t] += 1;
-            total_short += short;
-            peak = greater(peak, short);
-            short_steps += 1;
-            if run == 0 {
-                short_events += 1;
-                if first < 0 {
-                    first = t as i64;
-                }
-            }
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-        storage_min = lesser(storage_min, level);
-        total_demand += d;
-        total_lost += lost;
-        sub_used += arrived;
-        emergency_used += emergency;
-        total_surplus += surplus;
-        if let Some(tr) = trace.as_deref_mut() {
-            tr.level.push(level);
-            tr.demand.push(d);
-            tr.supply.push(supply);
-            tr.lost.push(lost);
-            tr.substitute.push(arrived);
-            tr.emergency.push(emergency);
-            tr.shortfall.push(short);
-            tr.surplus.push(surplus);
-        }
+    // 8. Per-step sums, the storage histogram and the trial's totals, from
+    //    the per-step buffers.
+    add_into(&mut sums.demand[..steps], demand);
+    add_into(&mut sums.supply[..steps], supply);
+    add_into(&mut sums.lost[..steps], lost);
+    add_into(&mut sums.substitute[..steps], arrivals);
+    let scale = BinScale::new(minimum, capacity);
+    for (t, &l) in levels.iter().enumerate() {
+        bins.bins[t * bins.stride + bins.column] = scale.bin(l);
     }
-    // The end sentinels of the difference arrays are never read in the loop.
-    ws.dirty[steps] = false;
-    for c in 0..classes {
-        let i = c * width + steps;
-        ws.lost_diff[i] = 0.0;
-        ws.lost_cnt[i] = 0;
-        ws.arr_diff[i] = 0.0;
-        ws.arr_cnt[i] = 0;
+    let storage_min = min(levels);
+    let (total_demand, total_lost, sub_used) = (sum(demand), sum(lost), sum(arrivals));
+    if let Some(tr) = trace {
+        tr.level = levels.to_vec();
+        tr.demand = demand.to_vec();
+        tr.supply = supply.to_vec();
+        tr.lost = lost.to_vec();
+        tr.substitute = arrivals.to_vec();
     }
+    arrivals.fill(0.0);
 
     row.copy_from_slice(&[
         total_short,
