@@ -2,14 +2,20 @@
 """Whole-run timings and growth tables for BENCHMARKS.md.
 
     cargo build --release
-    python3 benches/whole_run.py [--bin target/release/shortfall] [--only runs|growth]
+    python3 benches/whole_run.py [--bin target/release/shortfall] [--only runs|growth|scaling]
 
 Every run is `shortfall run ... --quiet --out <tmp>` under `/usr/bin/time -v`;
 the tables give wall time and peak resident memory (from time -v) and the
 engine's own timings from run.json (simulate, statistics, write seconds and
 trials/s). Growth runs use one thread, so that time per trial is not blurred
 by scheduling; the trial-count runs use all cores, as a user would.
+
+The scaling runs alternate `--threads 1` and `--threads 2` on the same case,
+seven pairs each, and report medians: on a 2-vCPU virtual machine single
+timings of the 2-thread run scatter by ±20% (the host decides where the two
+vCPUs run), which a mean over consecutive samples does not average out.
 """
+import statistics
 import argparse
 import glob
 import json
@@ -154,13 +160,42 @@ def growth(binary):
     print()
 
 
+def scaling(binary, pairs=7):
+    print("### Thread scaling, interleaved runs (medians of %d pairs, --no-charts)\n" % pairs)
+    print("| case | trials | 1 thread: simulate s | 2 threads: simulate s | speed-up (median of pairs) | range of pairs |")
+    print("|---|---:|---:|---:|---:|---|")
+    cmds = []
+    cases = [
+        ("japan-2024", JAPAN, 200_000),
+        ("small", f"{BENCH}/bench-small.toml", 1_048_576),
+        ("large", f"{BENCH}/bench-large.toml", 4_096),
+    ]
+    for name, scenario, trials in cases:
+        one, two, ratio = [], [], []
+        for _ in range(pairs):
+            a = run(binary, scenario, trials, ["--no-charts"], threads=1)
+            b = run(binary, scenario, trials, ["--no-charts"], threads=2)
+            one.append(a["simulate_seconds"])
+            two.append(b["simulate_seconds"])
+            ratio.append(a["simulate_seconds"] / b["simulate_seconds"])
+        cmds += [a["cmd"], b["cmd"]]
+        print(f"| {name} | {trials:,} | {statistics.median(one):.3f} | {statistics.median(two):.3f} | "
+              f"**{statistics.median(ratio):.2f}×** | {min(ratio):.2f}–{max(ratio):.2f}× |")
+    print("\nCommands (each pair, in turn):\n")
+    for c in cmds:
+        print(f"    {c}")
+    print()
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "shortfall"))
-    ap.add_argument("--only", choices=["runs", "growth"])
+    ap.add_argument("--only", choices=["runs", "growth", "scaling"])
     a = ap.parse_args()
     binary = os.path.abspath(a.bin)
-    if a.only != "growth":
+    if a.only in (None, "runs"):
         runs(binary)
-    if a.only != "runs":
+    if a.only in (None, "growth"):
         growth(binary)
+    if a.only in (None, "scaling"):
+        scaling(binary)
