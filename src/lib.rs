@@ -224,21 +224,33 @@ pub fn write_outputs(
     let step_rows = stats::step_rows(model, sim);
     output::write_timeseries(&path("timeseries.csv"), &step_rows)?;
     written.push(path("timeseries.csv"));
-    output::write_trials_npy(&path("trials.npy"), sim)?;
-    written.push(path("trials.npy"));
-    if opts.csv {
-        output::write_trials_csv(&path("trials.csv"), sim)?;
-        written.push(path("trials.csv"));
-    }
-    if !opts.charts.is_empty() {
-        let data = plot::ChartData::from_run(sim, summary, step_rows);
-        let width = if opts.png_width == 0 {
-            plot::PNG_WIDTH
-        } else {
-            opts.png_width
-        };
-        written.extend(plot::render_all(dir, &data, &opts.charts, width)?);
-    }
+    // The per-trial files and the charts do not depend on each other: written
+    // side by side (each file's bytes are the same either way).
+    let (tables, charts) = rayon::join(
+        || -> Result<Vec<PathBuf>> {
+            output::write_trials_npy(&path("trials.npy"), sim)?;
+            let mut written = vec![path("trials.npy")];
+            if opts.csv {
+                output::write_trials_csv(&path("trials.csv"), sim)?;
+                written.push(path("trials.csv"));
+            }
+            Ok(written)
+        },
+        || -> Result<Vec<PathBuf>> {
+            if opts.charts.is_empty() {
+                return Ok(Vec::new());
+            }
+            let data = plot::ChartData::from_run(sim, summary, step_rows);
+            let width = if opts.png_width == 0 {
+                plot::PNG_WIDTH
+            } else {
+                opts.png_width
+            };
+            plot::render_all(dir, &data, &opts.charts, width)
+        },
+    );
+    written.extend(tables?);
+    written.extend(charts?);
     written.push(write_summary_md(dir, summary, &opts.charts)?);
     remove_stale(dir, &written, true);
     Ok(written)

@@ -306,9 +306,15 @@ pub fn render_all(
     formats: &[Format],
     png_width: u32,
 ) -> Result<Vec<PathBuf>, Error> {
-    let mut written = Vec::new();
-    for (name, tall) in CHARTS {
-        for &format in formats {
+    // Each file is drawn on its own, so they are drawn in parallel; `collect`
+    // keeps their order.
+    use rayon::prelude::*;
+    let jobs: Vec<(&str, bool, Format)> = CHARTS
+        .iter()
+        .flat_map(|&(name, tall)| formats.iter().map(move |&f| (name, tall, f)))
+        .collect();
+    jobs.par_iter()
+        .map(|&(name, tall, format)| {
             let mut theme = format.theme(png_width);
             if tall {
                 theme = theme.tall();
@@ -325,10 +331,9 @@ pub fn render_all(
                 }
                 Format::Png => png_file(&path, &theme, |root| dispatch!(name, root, data, &theme))?,
             }
-            written.push(path);
-        }
-    }
-    Ok(written)
+            Ok(path)
+        })
+        .collect()
 }
 
 /// Tick positions with their labels, for a [`KeyAxis`].
