@@ -17,11 +17,13 @@ pub const CHUNK: usize = 512;
 const WAVE: usize = 64;
 /// Steps per lockable block of the storage histogram (64 × 1002 counts).
 const HIST_BLOCK_ROWS: usize = 64;
+/// Bytes of buffered storage-histogram bins per thread (see `simulate`).
+const BIN_BUFFER: usize = 512 * 1024;
 
 /// A worker thread's reusable buffers.
 struct Scratch {
     ws: Workspace,
-    /// The storage-histogram bins of one chunk, steps × [`CHUNK`].
+    /// The storage-histogram bins of a group of trials, steps × group.
     bins: Vec<u16>,
 }
 
@@ -73,7 +75,7 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
         })
     };
     zeroed(
-        n * NCOLS * 8 + hist_len * 8 + threads * model.steps * CHUNK * 2,
+        n * NCOLS * 8 + hist_len * 8 + threads * BIN_BUFFER,
         "the per-trial table and the storage histogram",
     )?;
     // One histogram for the whole run, in blocks of rows behind their own
@@ -87,6 +89,9 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
         .collect();
     // Scratch buffers, one set per worker thread, reused from chunk to chunk
     // (a trial leaves its workspace clean).
+    // Trials whose histogram bins are buffered before they are added: as many
+    // as fit in BIN_BUFFER bytes (so that the buffer stays in L2), at most a chunk.
+    let group = (BIN_BUFFER / (2 * model.steps.max(1))).clamp(1, CHUNK);
     let scratch: Vec<Mutex<Option<Scratch>>> = (0..threads).map(|_| Mutex::new(None)).collect();
     let mut rows = vec![0.0f64; n * NCOLS];
     let mut sums = StepSums::new(model);
@@ -103,33 +108,29 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
                     let mut slot = scratch[tid].lock().expect("scratch lock");
                     let Scratch { ws, bins } = slot.get_or_insert_with(|| Scratch {
                         ws: Workspace::new(model),
-                        bins: vec![0u16; model.steps * CHUNK],
+                        bins: vec![0u16; model.steps * group],
                     });
                     let mut chunk_sums = StepSums::new(model);
-                    let count = chunk_rows.len() / NCOLS;
-                    for (i, row) in chunk_rows.chunks_mut(NCOLS).enumerate() {
-                        let rows = BinRows {
-                            bins,
-                            stride: CHUNK,
-                            column: i,
-                        };
-                        run_trial(
-                            model,
-                            first + i as u64,
-                            ws,
-                            &mut chunk_sums,
-                            rows,
-                            row,
-                            None,
-                        );
-                    }
-                    let rows_per_block = HIST_BLOCK_ROWS * CHUNK;
-                    let start = tid * blocks.len() / threads;
-                    for b in (start..blocks.len()).chain(0..start) {
-                        let mut block = blocks[b].lock().expect("histogram lock");
-                        let bins = &bins[b * rows_per_block..];
-                        let bins = &bins[..rows_per_block.min(bins.len())];
-                        add_bins(&mut block[..], bins, CHUNK, count);
+                    let mut trial = first;
+                    for group_rows in chunk_rows.chunks_mut(group * NCOLS) {
+                        let count = group_rows.len() / NCOLS;
+                        for (i, row) in group_rows.chunks_mut(NCOLS).enumerate() {
+                            let rows = BinRows {
+                                bins,
+                                stride: group,
+                                column: i,
+                            };
+                            run_trial(model, trial, ws, &mut chunk_sums, rows, row, None);
+                            trial += 1;
+                        }
+                        let rows_per_block = HIST_BLOCK_ROWS * group;
+                        let start = tid * blocks.len() / threads;
+                        for b in (start..blocks.len()).chain(0..start) {
+                            let mut block = blocks[b].lock().expect("histogram lock");
+                            let bins = &bins[b * rows_per_block..];
+                            let bins = &bins[..rows_per_block.min(bins.len())];
+                            add_bins(&mut block[..], bins, group, count);
+                        }
                     }
                     chunk_sums
                 })
