@@ -607,3 +607,31 @@ fn demand_noise_is_a_stationary_ar1() {
         }
     }
 }
+
+/// The storage histogram holds every trial's level at every step in the bin
+/// `BinScale::bin` gives it (the engine finds the bin inside the storage
+/// balance's branches). japan-2024's levels reach the floor, capacity and
+/// the range between (all three kinds of bin are checked to be used).
+#[test]
+fn storage_histogram_counts_each_level_in_its_bin() {
+    use shortfall::engine::trial::{BinScale, HIST_WIDTH, STORAGE_BINS};
+    let m = shortfall::scenario::load_model(
+        std::path::Path::new("scenarios/japan-2024.toml"),
+        &["simulation.trials=1000".to_string()],
+    )
+    .unwrap();
+    let sim = common::run(&m, 2);
+    let scale = BinScale::new(m.storage_minimum, m.storage_capacity);
+    let mut expected = vec![0u64; m.steps * HIST_WIDTH];
+    for i in 0..1000 {
+        let (trace, _) = trace_trial(&m, i);
+        for (t, &level) in trace.level.iter().enumerate() {
+            expected[t * HIST_WIDTH + scale.bin(level) as usize] += 1;
+        }
+    }
+    assert_eq!(sim.storage_hist, expected);
+    let used = |b: usize| (0..m.steps).any(|t| expected[t * HIST_WIDTH + b] > 0);
+    assert!(used(0), "no level at the floor");
+    assert!(used(STORAGE_BINS + 1), "no level at capacity");
+    assert!((1..=STORAGE_BINS).any(used), "no level in between");
+}

@@ -131,7 +131,16 @@ impl BinScale {
         }
     }
 
-    /// The bin of `level`.
+    /// The bin of a level strictly between the minimum and capacity.
+    #[inline(always)]
+    pub fn interior(&self, level: f64) -> u16 {
+        let x = (level - self.minimum) * self.per_unit;
+        // `as` saturates (and truncates, which is `floor` here, x >= 0).
+        1 + lesser(x, (STORAGE_BINS - 1) as f64) as u16
+    }
+
+    /// The bin of `level` (the reference; the engine's storage loop finds
+    /// the floor and capacity cases in its own branches).
     #[inline(always)]
     pub fn bin(&self, level: f64) -> u16 {
         if level <= self.minimum {
@@ -139,9 +148,7 @@ impl BinScale {
         } else if level >= self.capacity {
             STORAGE_BINS as u16 + 1
         } else {
-            // `as` saturates, and the level is inside the range: 0 <= x < 1000.
-            let x = (level - self.minimum) * self.per_unit;
-            1 + lesser(x, (STORAGE_BINS - 1) as f64) as u16
+            self.interior(level)
         }
     }
 }
@@ -331,8 +338,8 @@ pub fn run_trial(
         .storage_initial
         .sample(&mut rng_storage)
         .clamp(minimum, capacity);
-    let totals = storage_loop(model, ws, sums, initial_level, trace.as_deref_mut());
-    record(model, ws, sums, bins, &totals, row, trace);
+    let totals = storage_loop(model, ws, sums, bins, initial_level, trace.as_deref_mut());
+    record(model, ws, sums, &totals, row, trace);
 }
 
 /// Phase 1: events: occurrences, their spans and effects; and the demand
@@ -551,6 +558,7 @@ fn storage_loop(
     model: &Model,
     ws: &mut Workspace,
     sums: &mut StepSums,
+    bins: BinRows<'_>,
     initial_level: f64,
     mut trace: Option<&mut Trace>,
 ) -> LoopTotals {
@@ -577,6 +585,7 @@ fn storage_loop(
     let lost = &ws.lost[..steps];
     let arrivals = &mut ws.arrivals[..steps];
     let levels = &mut ws.level[..steps];
+    let scale = BinScale::new(minimum, capacity);
     for t in 0..steps {
         let d = demand[t];
 
@@ -612,7 +621,10 @@ fn storage_loop(
         // Every order placed and not yet arrived (SCENARIO.md), of any trigger.
         outstanding -= arrived;
         let x = level + (supply[t] + arrived - d);
-        if x < minimum {
+        // The histogram bin comes with the branch: 0 at the floor, the top
+        // one at capacity (a level exactly at either takes that branch).
+        let bin;
+        if x <= minimum {
             let mut gap = minimum - x;
             let mut emergency = 0.0;
             for &j in shortfall_subs {
@@ -636,6 +648,7 @@ fn storage_loop(
             // Remainders below 1e-9 of demand are floating-point noise.
             let short = if gap > 1e-9 * d { gap } else { 0.0 };
             level = minimum;
+            bin = 0;
             if emergency > 0.0 {
                 sums.emergency[t] += emergency;
                 emergency_used += emergency;
@@ -663,18 +676,21 @@ fn storage_loop(
             }
         } else {
             run = 0;
-            if x > capacity {
+            if x >= capacity {
                 let surplus = x - capacity;
                 total_surplus += surplus;
                 level = capacity;
+                bin = STORAGE_BINS as u16 + 1;
                 if let Some(tr) = trace.as_deref_mut() {
                     tr.surplus[t] = surplus;
                 }
             } else {
                 level = x;
+                bin = scale.interior(x);
             }
         }
         levels[t] = level;
+        bins.bins[t * bins.stride + bins.column] = bin;
 
         // Storage-triggered orders, in file order.
         for &j in storage_subs {
@@ -721,7 +737,6 @@ fn record(
     model: &Model,
     ws: &mut Workspace,
     sums: &mut StepSums,
-    bins: BinRows<'_>,
     totals: &LoopTotals,
     row: &mut [f64],
     trace: Option<&mut Trace>,
@@ -736,10 +751,6 @@ fn record(
     add_into(&mut sums.supply[..steps], supply);
     add_into(&mut sums.lost[..steps], lost);
     add_into(&mut sums.substitute[..steps], arrivals);
-    let scale = BinScale::new(model.storage_minimum, model.storage_capacity);
-    for (t, &l) in levels.iter().enumerate() {
-        bins.bins[t * bins.stride + bins.column] = scale.bin(l);
-    }
     let storage_min = min(levels);
     let (total_demand, total_lost, sub_used) = (sum(demand), sum(lost), sum(arrivals));
     if let Some(tr) = trace {
