@@ -180,10 +180,43 @@ pub struct Workspace {
     demand_mult: Vec<f64>,
     /// Per step: substitute arrivals (orders land here when placed).
     arrivals: Vec<f64>,
-    budgets: Vec<f64>,
-    /// Whether each substitute's availability row was written this trial
-    /// (otherwise it is available in full).
-    avail_on: Vec<bool>,
+    /// The substitutes as the step loop sees them this trial, in file order.
+    sources: Vec<Source>,
+}
+
+/// A substitute as the step loop sees it in one trial.
+#[derive(Debug, Clone, Copy, Default)]
+struct Source {
+    /// Steps from order to arrival (at least 1 for storage-triggered ones).
+    lead: usize,
+    /// Capacity per step.
+    capacity: f64,
+    /// Target storage level (storage trigger).
+    target: f64,
+    /// Cost per unit.
+    cost: f64,
+    /// Budget left.
+    budget: f64,
+    /// Start of its availability row in `Workspace::avail`, when it can be
+    /// short this trial (otherwise it is available in full).
+    avail: Option<usize>,
+}
+
+impl Source {
+    /// What it can deliver at step `t` against `want`: at most its capacity
+    /// (times its availability) and what is left of its budget, which it spends.
+    #[inline(always)]
+    fn draw(&mut self, want: f64, avail: &[f64], t: usize) -> f64 {
+        let fraction = match self.avail {
+            Some(row) => avail[row + t],
+            None => 1.0,
+        };
+        let q = lesser(lesser(want, self.capacity * fraction), self.budget);
+        if q > 0.0 {
+            self.budget -= q;
+        }
+        q
+    }
 }
 
 impl Workspace {
@@ -202,8 +235,7 @@ impl Workspace {
             avail: vec![1.0; model.substitutes.len() * n],
             demand_mult: vec![1.0; if model.has_demand_events { n } else { 0 }],
             arrivals: vec![0.0; n],
-            budgets: vec![0.0; model.substitutes.len()],
-            avail_on: vec![false; model.substitutes.len()],
+            sources: vec![Source::default(); model.substitutes.len()],
         }
     }
 }
@@ -457,8 +489,14 @@ fn lay_losses(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSums
 fn substitute_availability(model: &Model, trial: u64, ws: &mut Workspace) {
     let (steps, spy, seed) = (model.steps, model.steps_per_year, model.seed);
     for (j, sub) in model.substitutes.iter().enumerate() {
-        ws.budgets[j] = sub.budget;
-        ws.avail_on[j] = false;
+        ws.sources[j] = Source {
+            lead: sub.lead,
+            capacity: sub.capacity_per_step,
+            target: sub.target,
+            cost: sub.cost,
+            budget: sub.budget,
+            avail: None,
+        };
         if !sub.can_fail {
             continue;
         }
@@ -481,7 +519,7 @@ fn substitute_availability(model: &Model, trial: u64, ws: &mut Workspace) {
         for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
             row[a..b].fill(keep)
         });
-        ws.avail_on[j] = true;
+        ws.sources[j].avail = Some(j * steps);
     }
 }
 
@@ -585,6 +623,8 @@ fn storage_loop(
     let lost = &ws.lost[..steps];
     let arrivals = &mut ws.arrivals[..steps];
     let levels = &mut ws.level[..steps];
+    let sources = &mut ws.sources[..];
+    let avail = &ws.avail[..];
     let scale = BinScale::new(minimum, capacity);
     for t in 0..steps {
         let d = demand[t];
@@ -595,22 +635,16 @@ fn storage_loop(
             if need <= 0.0 {
                 break;
             }
-            let sub = &model.substitutes[j];
-            let arrive = t + sub.lead;
+            let source = &mut sources[j];
+            let arrive = t + source.lead;
             if arrive >= steps {
                 continue;
             }
-            let avail = if ws.avail_on[j] {
-                ws.avail[j * steps + t]
-            } else {
-                1.0
-            };
-            let q = lesser(lesser(need, sub.capacity_per_step * avail), ws.budgets[j]);
+            let q = source.draw(need, avail, t);
             if q > 0.0 {
-                ws.budgets[j] -= q;
                 arrivals[arrive] += q;
                 outstanding += q;
-                cost += q * sub.cost;
+                cost += q * source.cost;
                 need -= q;
             }
         }
@@ -631,17 +665,11 @@ fn storage_loop(
                 if gap <= 0.0 {
                     break;
                 }
-                let sub = &model.substitutes[j];
-                let avail = if ws.avail_on[j] {
-                    ws.avail[j * steps + t]
-                } else {
-                    1.0
-                };
-                let q = lesser(lesser(gap, sub.capacity_per_step * avail), ws.budgets[j]);
+                let source = &mut sources[j];
+                let q = source.draw(gap, avail, t);
                 if q > 0.0 {
-                    ws.budgets[j] -= q;
                     emergency += q;
-                    cost += q * sub.cost;
+                    cost += q * source.cost;
                     gap -= q;
                 }
             }
@@ -694,26 +722,20 @@ fn storage_loop(
 
         // Storage-triggered orders, in file order.
         for &j in storage_subs {
-            let sub = &model.substitutes[j];
-            let arrive = t + sub.lead.max(1);
+            let source = &mut sources[j];
+            let arrive = t + source.lead.max(1);
             if arrive >= steps {
                 continue;
             }
-            let want = sub.target - level - outstanding;
+            let want = source.target - level - outstanding;
             if want <= 0.0 {
                 continue;
             }
-            let avail = if ws.avail_on[j] {
-                ws.avail[j * steps + t]
-            } else {
-                1.0
-            };
-            let q = lesser(lesser(want, sub.capacity_per_step * avail), ws.budgets[j]);
+            let q = source.draw(want, avail, t);
             if q > 0.0 {
-                ws.budgets[j] -= q;
                 arrivals[arrive] += q;
                 outstanding += q;
-                cost += q * sub.cost;
+                cost += q * source.cost;
             }
         }
     }
