@@ -60,8 +60,9 @@ pub fn outage_intervals<R: Rng + ?Sized>(
     }
     while t < steps {
         let e: f64 = Exp1.sample(rng);
-        let failures = (e * m.up_scale).floor();
-        // Past the horizon is as good as forever.
+        let failures = e * m.up_scale;
+        // Past the horizon is as good as forever. (`as` truncates: `floor`
+        // for a value that is not negative.)
         let up = if failures < steps as f64 {
             failures as usize + 1
         } else {
