@@ -209,6 +209,24 @@ pub fn quantile_ci_ranks(n: u64, q: f64) -> (u64, u64) {
 
 /// Statistics of one column. `lower_is_worse` selects the tail for CVaR.
 /// `ci_ranks` are from [`quantile_ci_ranks`] for each of [`QUANTILES`].
+/// `values` sorted by [`f64::total_cmp`], as integers: the map below is a
+/// bijection from `f64` bit patterns to `u64` that orders them as
+/// `total_cmp` does, and integers sort about twice as fast.
+fn sorted_total(values: &[f64]) -> Vec<f64> {
+    const SIGN: u64 = 1 << 63;
+    let mut keys: Vec<u64> = values
+        .iter()
+        .map(|x| {
+            let b = x.to_bits();
+            if b & SIGN != 0 { !b } else { b | SIGN }
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter()
+        .map(|k| f64::from_bits(if k & SIGN != 0 { k & !SIGN } else { !k }))
+        .collect()
+}
+
 fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]) -> ColumnStats {
     let n = values.len();
     let nf = n as f64;
@@ -219,8 +237,7 @@ fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]
         f64::NAN
     };
     let std = var.sqrt();
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
+    let sorted = sorted_total(values);
     let at = |rank: u64| sorted[(rank.max(1) as usize - 1).min(n - 1)];
     let q = |permille: u64| at(ceil_frac(n as u64, permille, 1000));
     let cvar = |percent_tail: u64| {
@@ -351,6 +368,33 @@ pub fn metrics(table: ArrayView2<'_, f64>) -> Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_sort_orders_like_total_cmp() {
+        let mut v = vec![
+            3.5,
+            -0.0,
+            0.0,
+            -2.25,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            1e-300,
+            -1e300,
+            f64::NAN,
+            -f64::NAN,
+            7.0,
+            7.0,
+        ];
+        // And a spread of ordinary values.
+        v.extend((0..1000).map(|i| ((i * 7919) % 1000) as f64 * 0.37 - 150.0));
+        let mut expected = v.clone();
+        expected.sort_unstable_by(f64::total_cmp);
+        let got = sorted_total(&v);
+        let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&expected));
+    }
 
     #[test]
     fn quantile_is_order_statistic_without_interpolation() {
