@@ -183,8 +183,11 @@ pub struct RunInfo {
     pub simulate_seconds: f64,
     /// Seconds spent on statistics.
     pub statistics_seconds: f64,
-    /// Seconds spent writing files.
+    /// Seconds spent writing files (charts included).
     pub write_seconds: f64,
+    /// Seconds spent drawing and writing the charts, part of `write_seconds`
+    /// (they are drawn while the per-trial files are being written).
+    pub charts_seconds: f64,
     /// Total wall-clock seconds.
     pub total_seconds: f64,
     /// Trials per second of simulation.
@@ -208,15 +211,24 @@ pub struct WriteOptions {
     pub png_width: u32,
 }
 
+/// What [`write_outputs`] wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The files, in a fixed order.
+    pub files: Vec<PathBuf>,
+    /// Seconds spent drawing and writing the charts.
+    pub charts_seconds: f64,
+}
+
 /// Writes summary.json, timeseries.csv, trials.npy, the charts, summary.md
-/// (and trials.csv on request) into `dir`. Returns the files written.
+/// (and trials.csv on request) into `dir`.
 pub fn write_outputs(
     dir: &Path,
     model: &Model,
     sim: &SimOutput,
     summary: &Summary,
     opts: &WriteOptions,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Written> {
     let path = |name: &str| dir.join(name);
     let mut written = Vec::new();
     output::write_json(&path("summary.json"), summary)?;
@@ -236,24 +248,30 @@ pub fn write_outputs(
             }
             Ok(written)
         },
-        || -> Result<Vec<PathBuf>> {
+        || -> Result<(Vec<PathBuf>, f64)> {
             if opts.charts.is_empty() {
-                return Ok(Vec::new());
+                return Ok((Vec::new(), 0.0));
             }
+            let started = std::time::Instant::now();
             let data = plot::ChartData::from_run(sim, summary, step_rows);
             let width = if opts.png_width == 0 {
                 plot::PNG_WIDTH
             } else {
                 opts.png_width
             };
-            plot::render_all(dir, &data, &opts.charts, width)
+            let files = plot::render_all(dir, &data, &opts.charts, width)?;
+            Ok((files, started.elapsed().as_secs_f64()))
         },
     );
     written.extend(tables?);
-    written.extend(charts?);
+    let (chart_files, charts_seconds) = charts?;
+    written.extend(chart_files);
     written.push(write_summary_md(dir, summary, &opts.charts)?);
     remove_stale(dir, &written, true);
-    Ok(written)
+    Ok(Written {
+        files: written,
+        charts_seconds,
+    })
 }
 
 /// Removes files an earlier run (or plot) wrote into `dir` that this one did

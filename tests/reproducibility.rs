@@ -22,7 +22,7 @@ fn outputs(threads: usize, sets: &[&str], dir: &Path) -> Vec<(String, Vec<u8>)> 
         charts: vec![Format::Svg, Format::Png],
         png_width: 800,
     };
-    let files = write_outputs(dir, &m, &sim, &summary, &opts).unwrap();
+    let files = write_outputs(dir, &m, &sim, &summary, &opts).unwrap().files;
     files
         .iter()
         .map(|f| {

@@ -49,7 +49,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 
     let t2 = Instant::now();
     let dir = output::create_dir(&args.out, &model.name)?;
-    let mut files = write_outputs(
+    let written = write_outputs(
         &dir,
         &model,
         &sim,
@@ -61,6 +61,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     let write_seconds = t2.elapsed().as_secs_f64();
+    let mut files = written.files;
     let threads = if args.threads == 0 {
         rayon::current_num_threads()
     } else {
@@ -73,6 +74,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         simulate_seconds,
         statistics_seconds,
         write_seconds,
+        charts_seconds: written.charts_seconds,
         total_seconds: started.elapsed().as_secs_f64(),
         trials_per_second: model.trials as f64 / simulate_seconds.max(1e-9),
         started_unix,

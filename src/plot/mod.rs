@@ -24,6 +24,7 @@ use crate::engine::SimOutput;
 use crate::engine::trial::column;
 use crate::error::Error;
 use crate::stats::StepRow;
+use crate::stats::summary::sorted_total;
 use theme::{Meta, Theme};
 
 /// Image formats.
@@ -145,9 +146,8 @@ impl ChartData {
     /// timeseries.csv).
     pub fn from_run(sim: &SimOutput, summary: &Summary, steps: Vec<StepRow>) -> ChartData {
         let col = column("shortfall").expect("shortfall column");
-        let mut sorted: Vec<f64> = sim.table.column(col).to_vec();
-        sorted.sort_unstable_by(f64::total_cmp);
-        ChartData::from_parts(summary, sorted, steps)
+        let column: Vec<f64> = sim.table.column(col).to_vec();
+        ChartData::from_parts(summary, sorted_total(&column), steps)
     }
 
     /// From a finished run's folder (summary.json, timeseries.csv, trials.npy).
@@ -170,10 +170,9 @@ impl ChartData {
         })?;
         let table = Array2::<f64>::read_npy(file)
             .map_err(|e| Error::Usage(format!("{}: {e}", np.display())))?;
-        let mut sorted: Vec<f64> = table.column(col).to_vec();
-        sorted.sort_unstable_by(f64::total_cmp);
+        let column: Vec<f64> = table.column(col).to_vec();
         let steps = read_timeseries(&dir.join("timeseries.csv"))?;
-        let data = ChartData::from_parts(&summary, sorted, steps);
+        let data = ChartData::from_parts(&summary, sorted_total(&column), steps);
         Ok((summary, data))
     }
 

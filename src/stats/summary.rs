@@ -212,7 +212,7 @@ pub fn quantile_ci_ranks(n: u64, q: f64) -> (u64, u64) {
 /// `values` sorted by [`f64::total_cmp`], as integers: the map below is a
 /// bijection from `f64` bit patterns to `u64` that orders them as
 /// `total_cmp` does, and integers sort about twice as fast.
-fn sorted_total(values: &[f64]) -> Vec<f64> {
+pub(crate) fn sorted_total(values: &[f64]) -> Vec<f64> {
     const SIGN: u64 = 1 << 63;
     let mut keys: Vec<u64> = values
         .iter()
