@@ -3,8 +3,9 @@
 //! The per-step rule is SCENARIO.md's, in its order: demand; arrivals and
 //! losses at source; loss-triggered orders; the storage balance with
 //! emergency cover; storage-triggered orders. All buffers live in a
-//! [`Workspace`] that is created once per chunk of trials and left clean
-//! after every trial, so the trial loop allocates nothing.
+//! [`Workspace`] that is created once per worker thread and reused: every
+//! trial overwrites or clears what it uses, so the trial loop allocates
+//! nothing.
 
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
@@ -160,7 +161,7 @@ enum Target {
     Substitute(usize),
 }
 
-/// Scratch buffers for running trials; reuse one per chunk.
+/// Scratch buffers for running trials; one per worker thread, reused.
 #[derive(Debug, Clone)]
 pub struct Workspace {
     intervals: Vec<Interval>,
@@ -187,7 +188,7 @@ pub struct Workspace {
 /// A substitute as the step loop sees it in one trial.
 #[derive(Debug, Clone, Copy, Default)]
 struct Source {
-    /// Steps from order to arrival (at least 1 for storage-triggered ones).
+    /// Steps from order to arrival (storage-triggered orders take at least 1).
     lead: usize,
     /// Capacity per step.
     capacity: f64,
