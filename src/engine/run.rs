@@ -87,11 +87,11 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
         .chunks_mut(HIST_BLOCK_ROWS * HIST_WIDTH)
         .map(Mutex::new)
         .collect();
-    // Scratch buffers, one set per worker thread, reused from chunk to chunk
-    // (a trial leaves its workspace clean).
     // Trials whose histogram bins are buffered before they are added: as many
     // as fit in BIN_BUFFER bytes (so that the buffer stays in L2), at most a chunk.
     let group = (BIN_BUFFER / (2 * model.steps.max(1))).clamp(1, CHUNK);
+    // Scratch buffers, one set per worker thread, reused from chunk to chunk
+    // (each trial overwrites or clears what it uses).
     let scratch: Vec<Mutex<Option<Scratch>>> = (0..threads).map(|_| Mutex::new(None)).collect();
     let mut rows = vec![0.0f64; n * NCOLS];
     let mut sums = StepSums::new(model);
