@@ -1,6 +1,6 @@
 //! Reads the merged raw tree into a typed, checked [`Scenario`].
 //!
-//! Every table is read through [`Fields`], which remembers the keys asked
+//! Every table is read through `Fields`, which remembers the keys asked
 //! for; whatever is left over is an unknown key, reported with a "did you
 //! mean" suggestion. All problems of a file are collected and reported at
 //! once.
