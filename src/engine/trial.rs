@@ -484,8 +484,8 @@ fn lay_losses(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSums
         .for_each(|(s, base)| *s = greater(base - *s, 0.0));
 }
 
-/// Phase 3: budgets, and the availability fraction per step of substitutes that
-/// can fail.
+/// Phase 3: each substitute's record for the step loop (its full budget),
+/// and the availability fraction per step of those that can fail.
 #[inline(never)]
 fn substitute_availability(model: &Model, trial: u64, ws: &mut Workspace) {
     let (steps, spy, seed) = (model.steps, model.steps_per_year, model.seed);
@@ -591,7 +591,8 @@ struct LoopTotals {
 }
 
 /// Phase 5: the step loop: orders and the storage balance, the only part that
-/// depends on the storage level and so must run step after step.
+/// depends on the storage level and so must run step after step; it also
+/// writes each step's storage-histogram bin.
 #[inline(never)]
 fn storage_loop(
     model: &Model,
@@ -753,8 +754,7 @@ fn storage_loop(
     }
 }
 
-/// Phase 6: per-step sums, the storage histogram and the trial's totals, from the
-/// per-step buffers.
+/// Phase 6: per-step sums and the trial's totals, from the per-step buffers.
 #[inline(never)]
 fn record(
     model: &Model,
