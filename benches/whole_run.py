@@ -15,13 +15,13 @@ seven pairs each, and report medians: on a 2-vCPU virtual machine single
 timings of the 2-thread run scatter by ±20% (the host decides where the two
 vCPUs run), which a mean over consecutive samples does not average out.
 """
-import statistics
 import argparse
 import glob
 import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 

@@ -111,6 +111,8 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
                         bins: vec![0u16; model.steps * group],
                     });
                     let mut chunk_sums = StepSums::new(model);
+                    let rows_per_block = HIST_BLOCK_ROWS * group;
+                    let start = tid * blocks.len() / threads;
                     let mut trial = first;
                     for group_rows in chunk_rows.chunks_mut(group * NCOLS) {
                         let count = group_rows.len() / NCOLS;
@@ -123,8 +125,6 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
                             run_trial(model, trial, ws, &mut chunk_sums, rows, row, None);
                             trial += 1;
                         }
-                        let rows_per_block = HIST_BLOCK_ROWS * group;
-                        let start = tid * blocks.len() / threads;
                         for b in (start..blocks.len()).chain(0..start) {
                             let mut block = blocks[b].lock().expect("histogram lock");
                             let bins = &bins[b * rows_per_block..];

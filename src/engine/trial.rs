@@ -282,40 +282,31 @@ fn add_scaled(dst: &mut [f64], shape: &[f64], v: f64) {
     dst.iter_mut().zip(shape).for_each(|(x, w)| *x += v * w);
 }
 
-/// `Σ xs` in four interleaved partial sums (so that it vectorises); a fixed
-/// order, so the same values give the same bits.
-#[inline]
-fn sum(xs: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
+/// Folds `xs` with `f` in four interleaved lanes (so that it vectorises),
+/// then the lanes pairwise, then the tail: a fixed order, so the same values
+/// give the same bits.
+#[inline(always)]
+fn fold4(xs: &[f64], identity: f64, f: impl Fn(f64, f64) -> f64) -> f64 {
+    let mut acc = [identity; 4];
     let chunks = xs.chunks_exact(4);
     let tail = chunks.remainder();
     for c in chunks {
         for k in 0..4 {
-            acc[k] += c[k];
+            acc[k] = f(acc[k], c[k]);
         }
     }
-    let mut total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for x in tail {
-        total += x;
-    }
-    total
+    let lanes = f(f(acc[0], acc[1]), f(acc[2], acc[3]));
+    tail.iter().fold(lanes, |a, &x| f(a, x))
 }
 
-/// The least of `xs` (not NaN), in four interleaved running minima.
-#[inline]
+/// `Σ xs` (see [`fold4`]).
+fn sum(xs: &[f64]) -> f64 {
+    fold4(xs, 0.0, |a, b| a + b)
+}
+
+/// The least of `xs`, which are not NaN (see [`fold4`]).
 fn min(xs: &[f64]) -> f64 {
-    let mut acc = [f64::INFINITY; 4];
-    let chunks = xs.chunks_exact(4);
-    let tail = chunks.remainder();
-    for c in chunks {
-        for k in 0..4 {
-            acc[k] = lesser(acc[k], c[k]);
-        }
-    }
-    tail.iter().fold(
-        lesser(lesser(acc[0], acc[1]), lesser(acc[2], acc[3])),
-        |m, &x| lesser(m, x),
-    )
+    fold4(xs, f64::INFINITY, lesser)
 }
 
 /// `acc[i] += xs[i]`.
@@ -577,7 +568,7 @@ fn draw_demand(model: &Model, trial: u64, ws: &mut Workspace) {
 }
 
 /// A trial's totals from the step loop.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct LoopTotals {
     short: f64,
     peak: f64,

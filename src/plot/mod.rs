@@ -146,8 +146,7 @@ impl ChartData {
     /// timeseries.csv).
     pub fn from_run(sim: &SimOutput, summary: &Summary, steps: Vec<StepRow>) -> ChartData {
         let col = column("shortfall").expect("shortfall column");
-        let column: Vec<f64> = sim.table.column(col).to_vec();
-        ChartData::from_parts(summary, sorted_total(&column), steps)
+        ChartData::from_parts(summary, sorted_total(sim.table.column(col)), steps)
     }
 
     /// From a finished run's folder (summary.json, timeseries.csv, trials.npy).
@@ -170,9 +169,8 @@ impl ChartData {
         })?;
         let table = Array2::<f64>::read_npy(file)
             .map_err(|e| Error::Usage(format!("{}: {e}", np.display())))?;
-        let column: Vec<f64> = table.column(col).to_vec();
         let steps = read_timeseries(&dir.join("timeseries.csv"))?;
-        let data = ChartData::from_parts(&summary, sorted_total(&column), steps);
+        let data = ChartData::from_parts(&summary, sorted_total(table.column(col)), steps);
         Ok((summary, data))
     }
 
