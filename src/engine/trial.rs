@@ -13,7 +13,8 @@ use rand_distr::{Distribution, StandardNormal};
 use super::outage::{Interval, draw_steps, for_each_segment, outage_intervals};
 use super::rng::stream;
 use crate::dist::days_to_steps;
-use crate::scenario::model::{EventCount, Model};
+use crate::scenario::model::{EventCount, Model, OutageModel};
+use crate::scenario::validate::Trigger;
 
 /// The per-trial columns, in output order (SCENARIO.md "What a run reports").
 pub const COLUMNS: [&str; 13] = [
@@ -176,19 +177,21 @@ pub struct Workspace {
     demand: Vec<f64>,
     /// Per step: storage level at the end of the step.
     level: Vec<f64>,
-    /// Availability fraction per substitute × step (rows used only for substitutes that can fail).
+    /// Availability fraction per substitute × step (rows used only for
+    /// substitutes that can fail), then one row of ones for the others.
     avail: Vec<f64>,
     demand_mult: Vec<f64>,
     /// Per step: substitute arrivals (orders land here when placed).
     arrivals: Vec<f64>,
-    /// The substitutes as the step loop sees them this trial, in file order.
-    sources: Vec<Source>,
+    /// The substitutes as the step loop sees them this trial, by trigger
+    /// (loss, storage, shortfall), each in file order.
+    sources: [Vec<Source>; 3],
 }
 
 /// A substitute as the step loop sees it in one trial.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Source {
-    /// Steps from order to arrival (storage-triggered orders take at least 1).
+    /// Steps from order to arrival (at least 1 for storage-triggered orders).
     lead: usize,
     /// Capacity per step.
     capacity: f64,
@@ -198,9 +201,9 @@ struct Source {
     cost: f64,
     /// Budget left.
     budget: f64,
-    /// Start of its availability row in `Workspace::avail`, when it can be
-    /// short this trial (otherwise it is available in full).
-    avail: Option<usize>,
+    /// Start of its availability row in `Workspace::avail` (the row of ones
+    /// when it is available in full this trial).
+    avail: usize,
 }
 
 impl Source {
@@ -208,11 +211,10 @@ impl Source {
     /// (times its availability) and what is left of its budget, which it spends.
     #[inline(always)]
     fn draw(&mut self, want: f64, avail: &[f64], t: usize) -> f64 {
-        let fraction = match self.avail {
-            Some(row) => avail[row + t],
-            None => 1.0,
-        };
-        let q = lesser(lesser(want, self.capacity * fraction), self.budget);
+        let q = lesser(
+            lesser(want, self.capacity * avail[self.avail + t]),
+            self.budget,
+        );
         if q > 0.0 {
             self.budget -= q;
         }
@@ -233,10 +235,13 @@ impl Workspace {
             supply: vec![0.0; n],
             demand: vec![0.0; n],
             level: vec![0.0; n],
-            avail: vec![1.0; model.substitutes.len() * n],
+            avail: vec![1.0; (model.substitutes.len() + 1) * n],
             demand_mult: vec![1.0; if model.has_demand_events { n } else { 0 }],
             arrivals: vec![0.0; n],
-            sources: vec![Source::default(); model.substitutes.len()],
+            sources: model
+                .subs_by_trigger
+                .each_ref()
+                .map(|subs| Vec::with_capacity(subs.len())),
         }
     }
 }
@@ -431,26 +436,52 @@ fn draw_events(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSum
     }
 }
 
+/// Fills `ws.intervals` with what cuts one supplier or substitute this trial:
+/// its outages (from its own stream) and the effects of events on it.
+fn shock_intervals(
+    model: &Model,
+    trial: u64,
+    key: u64,
+    outage: Option<&OutageModel>,
+    target: Target,
+    ws: &mut Workspace,
+) {
+    ws.intervals.clear();
+    if let Some(o) = outage {
+        let mut rng = stream(model.seed, trial, key);
+        outage_intervals(
+            o,
+            model.steps,
+            model.steps_per_year,
+            &mut rng,
+            &mut ws.intervals,
+        );
+    }
+    ws.intervals.extend(
+        ws.effects
+            .iter()
+            .filter(|(t, _)| *t == target)
+            .map(|(_, iv)| *iv),
+    );
+}
+
 /// Phase 2: suppliers: outage intervals plus event effects → per-step losses at
 /// source and arrival deficits (`transit` steps later), laid down segment by
 /// segment, so the cost grows with the outages' length, not with steps ×
 /// suppliers; then the supply that arrives, the base less the deficit.
 #[inline(never)]
 fn lay_losses(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSums) {
-    let (steps, spy, seed) = (model.steps, model.steps_per_year, model.seed);
+    let steps = model.steps;
     ws.lost.fill(0.0);
     ws.supply.fill(0.0);
     for (si, s) in model.suppliers.iter().enumerate() {
-        ws.intervals.clear();
-        if let Some(o) = &s.outage {
-            let mut rng = stream(seed, trial, s.key);
-            outage_intervals(o, steps, spy, &mut rng, &mut ws.intervals);
-        }
-        ws.intervals.extend(
-            ws.effects
-                .iter()
-                .filter(|(t, _)| *t == Target::Supplier(si))
-                .map(|(_, iv)| *iv),
+        shock_intervals(
+            model,
+            trial,
+            s.key,
+            s.outage.as_ref(),
+            Target::Supplier(si),
+            ws,
         );
         let shape = &model.shapes[s.shape];
         let cum = &model.shape_cumsum[s.shape];
@@ -476,43 +507,58 @@ fn lay_losses(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSums
 }
 
 /// Phase 3: each substitute's record for the step loop (its full budget),
-/// and the availability fraction per step of those that can fail.
+/// grouped by trigger, and the availability fraction per step of those that
+/// are short this trial.
 #[inline(never)]
 fn substitute_availability(model: &Model, trial: u64, ws: &mut Workspace) {
-    let (steps, spy, seed) = (model.steps, model.steps_per_year, model.seed);
-    for (j, sub) in model.substitutes.iter().enumerate() {
-        ws.sources[j] = Source {
-            lead: sub.lead,
-            capacity: sub.capacity_per_step,
-            target: sub.target,
-            cost: sub.cost,
-            budget: sub.budget,
-            avail: None,
-        };
-        if !sub.can_fail {
-            continue;
+    let ones_row = model.substitutes.len() * model.steps;
+    for (k, subs) in model.subs_by_trigger.iter().enumerate() {
+        ws.sources[k].clear();
+        for &j in subs {
+            let avail = availability_row(model, trial, j, ws).unwrap_or(ones_row);
+            let sub = &model.substitutes[j];
+            ws.sources[k].push(Source {
+                // A storage-triggered order arrives one step later at the soonest.
+                lead: if sub.trigger == Trigger::Storage {
+                    sub.lead.max(1)
+                } else {
+                    sub.lead
+                },
+                capacity: sub.capacity_per_step,
+                target: sub.target,
+                cost: sub.cost,
+                budget: sub.budget,
+                avail,
+            });
         }
-        ws.intervals.clear();
-        if let Some(o) = &sub.outage {
-            let mut rng = stream(seed, trial, sub.key);
-            outage_intervals(o, steps, spy, &mut rng, &mut ws.intervals);
-        }
-        ws.intervals.extend(
-            ws.effects
-                .iter()
-                .filter(|(t, _)| *t == Target::Substitute(j))
-                .map(|(_, iv)| *iv),
-        );
-        if ws.intervals.is_empty() {
-            continue;
-        }
-        let row = &mut ws.avail[j * steps..(j + 1) * steps];
-        row.fill(1.0);
-        for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
-            row[a..b].fill(keep)
-        });
-        ws.sources[j].avail = Some(j * steps);
     }
+}
+
+/// Substitute `j`'s availability this trial: the start of its row in
+/// `ws.avail`, filled in, or `None` when it is available in full.
+fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> Option<usize> {
+    let steps = model.steps;
+    let sub = &model.substitutes[j];
+    if !sub.can_fail {
+        return None;
+    }
+    shock_intervals(
+        model,
+        trial,
+        sub.key,
+        sub.outage.as_ref(),
+        Target::Substitute(j),
+        ws,
+    );
+    if ws.intervals.is_empty() {
+        return None;
+    }
+    let row = &mut ws.avail[j * steps..(j + 1) * steps];
+    row.fill(1.0);
+    for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
+        row[a..b].fill(keep)
+    });
+    Some(j * steps)
 }
 
 /// Phase 4: demand, per step: base × level × (1 + AR(1) noise)⁺ × event multipliers.
@@ -606,7 +652,7 @@ fn storage_loop(
         };
     }
 
-    let [loss_subs, storage_subs, shortfall_subs] = &model.subs_by_trigger;
+    let [loss_sources, storage_sources, shortfall_sources] = &mut ws.sources;
     let mut outstanding = 0.0;
     let (mut total_short, mut peak, mut short_steps, mut short_events) = (0.0, 0.0f64, 0u64, 0u64);
     let (mut run, mut longest, mut first) = (0u64, 0u64, -1i64);
@@ -616,7 +662,6 @@ fn storage_loop(
     let lost = &ws.lost[..steps];
     let arrivals = &mut ws.arrivals[..steps];
     let levels = &mut ws.level[..steps];
-    let sources = &mut ws.sources[..];
     let avail = &ws.avail[..];
     let scale = BinScale::new(minimum, capacity);
     for t in 0..steps {
@@ -624,11 +669,10 @@ fn storage_loop(
 
         // Loss-triggered orders, in file order.
         let mut need = lost[t];
-        for &j in loss_subs {
+        for source in loss_sources.iter_mut() {
             if need <= 0.0 {
                 break;
             }
-            let source = &mut sources[j];
             let arrive = t + source.lead;
             if arrive >= steps {
                 continue;
@@ -654,11 +698,10 @@ fn storage_loop(
         if x <= minimum {
             let mut gap = minimum - x;
             let mut emergency = 0.0;
-            for &j in shortfall_subs {
+            for source in shortfall_sources.iter_mut() {
                 if gap <= 0.0 {
                     break;
                 }
-                let source = &mut sources[j];
                 let q = source.draw(gap, avail, t);
                 if q > 0.0 {
                     emergency += q;
@@ -714,9 +757,8 @@ fn storage_loop(
         bins.bins[t * bins.stride + bins.column] = bin;
 
         // Storage-triggered orders, in file order.
-        for &j in storage_subs {
-            let source = &mut sources[j];
-            let arrive = t + source.lead.max(1);
+        for source in storage_sources.iter_mut() {
+            let arrive = t + source.lead;
             if arrive >= steps {
                 continue;
             }
