@@ -438,6 +438,7 @@ fn draw_events(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSum
 
 /// Fills `ws.intervals` with what cuts one supplier or substitute this trial:
 /// its outages (from its own stream) and the effects of events on it.
+#[inline(always)]
 fn shock_intervals(
     model: &Model,
     trial: u64,
