@@ -116,7 +116,24 @@ fn baseline_charts() {
         out.path(),
         &["simulation.trials=3000"],
     );
-    check_charts(&out.path().join("japan-2024"));
+    let dir = out.path().join("japan-2024");
+    check_charts(&dir);
+    // Supplier bars carry the scenario's display names, events their ids.
+    let svg = std::fs::read_to_string(dir.join("lost_supply.svg")).unwrap();
+    for label in [
+        "Sakhalin-2 (Russia)",
+        "United States",
+        "event: russia_cutoff",
+    ] {
+        assert!(
+            svg.contains(label),
+            "lost_supply.svg lacks the label {label:?}"
+        );
+    }
+    assert!(
+        !svg.contains(">sakhalin2<"),
+        "lost_supply.svg labels a supplier by id"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::ChartData;
-use super::theme::{Key, Theme, fmt_volume, frame, legend_below, palette};
+use super::theme::{Key, Theme, fmt_sig, fmt_volume, frame, legend_below, palette};
 
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -16,7 +16,7 @@ pub fn draw<DB: DrawingBackend>(
     let mut rows: Vec<(String, f64, bool)> = Vec::new();
     let mut sup: Vec<&(String, f64)> = data.lost_by_supplier.iter().collect();
     sup.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    rows.extend(sup.into_iter().map(|(id, v)| (id.clone(), *v, false)));
+    rows.extend(sup.into_iter().map(|(name, v)| (name.clone(), *v, false)));
     let mut ev: Vec<&(String, f64)> = data.lost_by_event.iter().collect();
     ev.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     rows.extend(
@@ -88,7 +88,7 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(|e| e.to_string())?;
         chart
             .draw_series([Text::new(
-                format!("{} {}", fmt_volume(*v, x_max), data.unit),
+                format!("{} {}", fmt_sig(*v), data.unit),
                 (*v + x_max * 0.01, i as f64 + 0.5),
                 value_font.clone(),
             )])

@@ -90,7 +90,7 @@ pub struct ChartData {
     pub storage_minimum: f64,
     /// Storage capacity.
     pub storage_capacity: f64,
-    /// Mean lost volume by supplier.
+    /// Mean lost volume by supplier, labelled by the supplier's name.
     pub lost_by_supplier: Vec<(String, f64)>,
     /// Mean lost volume by event (gross).
     pub lost_by_event: Vec<(String, f64)>,
@@ -132,7 +132,11 @@ impl ChartData {
             lost_by_supplier: summary
                 .lost_by_supplier
                 .iter()
-                .map(|e| (e.id.clone(), e.mean))
+                .map(|e| {
+                    // The supplier's display name (its id when it has none).
+                    let name = summary.suppliers.iter().find(|s| s.id == e.id);
+                    (name.map_or(e.id.clone(), |s| s.name.clone()), e.mean)
+                })
                 .collect(),
             lost_by_event: summary
                 .lost_by_event
