@@ -574,9 +574,7 @@ fn draw_demand(model: &Model, trial: u64, ws: &mut Workspace) {
         Some((noise_sd, phi)) if noise_sd > 0.0 => {
             // The innovations first, in a loop of their own (it runs twice as
             // fast as drawing them inside the recursion), then the AR(1) noise.
-            for z in demand.iter_mut() {
-                *z = StandardNormal.sample(&mut rng_demand);
-            }
+            standard_normals(rng_demand, demand);
             // e_0 = sd·z_0 and e_t = φ·e_{t-1} + c_t with c_t = sd·√(1-φ²)·z_t,
             // taken two steps at a time (e_{t+1} = φ²·e_{t-1} + φ·c_t + c_{t+1})
             // so that the chain from step to step is half as long.
@@ -611,6 +609,15 @@ fn draw_demand(model: &Model, trial: u64, ws: &mut Workspace) {
             .iter_mut()
             .zip(&ws.demand_mult)
             .for_each(|(d, m)| *d *= m);
+    }
+}
+
+/// Fills `out` with standard normal draws from `rng`, taken by value so that
+/// the generator's state can live in registers through the loop.
+#[inline(never)]
+fn standard_normals(mut rng: super::rng::StreamRng, out: &mut [f64]) {
+    for z in out.iter_mut() {
+        *z = StandardNormal.sample(&mut rng);
     }
 }
 
