@@ -133,9 +133,10 @@ impl ChartData {
                 .lost_by_supplier
                 .iter()
                 .map(|e| {
-                    // The supplier's display name (its id when it has none).
-                    let name = summary.suppliers.iter().find(|s| s.id == e.id);
-                    (name.map_or(e.id.clone(), |s| s.name.clone()), e.mean)
+                    // The supplier's display name (its id if the summary does
+                    // not list it).
+                    let info = summary.suppliers.iter().find(|s| s.id == e.id);
+                    (info.map_or(e.id.clone(), |s| s.name.clone()), e.mean)
                 })
                 .collect(),
             lost_by_event: summary
