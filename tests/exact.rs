@@ -622,7 +622,7 @@ fn storage_histogram_counts_each_level_in_its_bin() {
     .unwrap();
     let sim = common::run(&m, 2);
     let scale = BinScale::new(m.storage_minimum, m.storage_capacity);
-    let mut expected = vec![0u64; m.steps * HIST_WIDTH];
+    let mut expected = vec![0u32; m.steps * HIST_WIDTH];
     for i in 0..1000 {
         let (trace, _) = trace_trial(&m, i);
         for (t, &level) in trace.level.iter().enumerate() {

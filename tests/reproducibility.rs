@@ -83,6 +83,27 @@ fn shards_give_the_rows_of_the_full_run() {
     assert_eq!(rows, full.table.iter().copied().collect::<Vec<_>>());
 }
 
+/// The storage histogram counts in 32 bits, so a range of more than
+/// `u32::MAX` trials is refused before anything is allocated.
+#[test]
+fn a_range_beyond_the_histogram_counts_is_refused() {
+    let m = model(SCENARIO);
+    let err = simulate(
+        &m,
+        &RunOptions {
+            threads: 1,
+            trials: Some(5..u64::from(u32::MAX) + 6),
+            progress: None,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("at most 4294967295 trials per run"),
+        "{err}"
+    );
+}
+
 /// Adding a supplier that cannot matter (no volume, but its own outage
 /// process drawing random numbers) leaves every trial's outcome unchanged:
 /// each entity draws from its own stream.

@@ -48,8 +48,10 @@ pub struct SimOutput {
     pub table: Array2<f64>,
     /// Per-step sums over all trials.
     pub sums: StepSums,
-    /// Per-step storage histogram, steps × [`HIST_WIDTH`] counts.
-    pub storage_hist: Vec<u64>,
+    /// Per-step storage histogram, steps × [`HIST_WIDTH`] counts. 32 bits
+    /// are enough (a run has at most `u32::MAX` trials) and halve the memory
+    /// that every trial touches once per step.
+    pub storage_hist: Vec<u32>,
 }
 
 /// Runs the model's trials.
@@ -57,6 +59,12 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
     let range = opts.trials.clone().unwrap_or(0..model.trials);
     let n = usize::try_from(range.end.saturating_sub(range.start))
         .map_err(|_| Error::Usage("too many trials for this machine".into()))?;
+    if n > u32::MAX as usize {
+        return Err(Error::Usage(format!(
+            "at most {} trials per run, got {n}",
+            u32::MAX
+        )));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
@@ -75,15 +83,15 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
         })
     };
     zeroed(
-        n * NCOLS * 8 + hist_len * 8 + threads * BIN_BUFFER,
+        n * NCOLS * 8 + hist_len * 4 + threads * BIN_BUFFER,
         "the per-trial table and the storage histogram",
     )?;
     // One histogram for the whole run, in blocks of rows behind their own
     // locks: a chunk adds its bins block by block, each thread starting at a
     // different block, so threads rarely wait and no per-thread copy has to
     // be allocated and folded. Integer counts: the order does not matter.
-    let mut storage_hist = vec![0u64; hist_len];
-    let blocks: Vec<Mutex<&mut [u64]>> = storage_hist
+    let mut storage_hist = vec![0u32; hist_len];
+    let blocks: Vec<Mutex<&mut [u32]>> = storage_hist
         .chunks_mut(HIST_BLOCK_ROWS * HIST_WIDTH)
         .map(Mutex::new)
         .collect();

@@ -333,7 +333,7 @@ pub struct BinRows<'a> {
 }
 
 /// Adds `columns` trials' bins (see [`BinRows`]) into `hist`.
-pub fn add_bins(hist: &mut [u64], bins: &[u16], stride: usize, columns: usize) {
+pub fn add_bins(hist: &mut [u32], bins: &[u16], stride: usize, columns: usize) {
     for (row, counts) in bins.chunks(stride).zip(hist.chunks_mut(HIST_WIDTH)) {
         for &b in &row[..columns] {
             counts[b as usize] += 1;

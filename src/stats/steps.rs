@@ -64,12 +64,12 @@ fn bin_value(bin: usize, minimum: f64, capacity: f64) -> f64 {
 }
 
 /// The q-quantile (order statistic `x_(ceil(q·n))`) of a histogram.
-fn hist_quantile(counts: &[u64], permille: u64, minimum: f64, capacity: f64) -> f64 {
-    let n: u64 = counts.iter().sum();
+fn hist_quantile(counts: &[u32], permille: u64, minimum: f64, capacity: f64) -> f64 {
+    let n: u64 = counts.iter().map(|&c| u64::from(c)).sum();
     let rank = (n as u128 * permille as u128).div_ceil(1000).max(1) as u64;
     let mut seen = 0;
     for (bin, c) in counts.iter().enumerate() {
-        seen += c;
+        seen += u64::from(*c);
         if seen >= rank {
             return bin_value(bin, minimum, capacity);
         }
@@ -108,7 +108,7 @@ mod tests {
 
     #[test]
     fn histogram_quantiles_use_exact_end_bins() {
-        let mut counts = vec![0u64; HIST_WIDTH];
+        let mut counts = vec![0u32; HIST_WIDTH];
         counts[0] = 10; // at the minimum
         counts[500] = 80;
         counts[STORAGE_BINS + 1] = 10; // full
