@@ -71,21 +71,16 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
         .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", opts.threads)))?;
     let threads = pool.current_num_threads();
     let hist_len = model.steps * HIST_WIDTH;
-    // The big buffers are reserved up front, so that a run too large for
+    // The big buffers are probed for up front, so that a run too large for
     // the machine stops with an error instead of aborting midway.
-    let zeroed = |len: usize, what: &str| -> Result<(), Error> {
-        let mut probe: Vec<u8> = Vec::new();
-        probe.try_reserve_exact(len).map_err(|_| {
-            Error::Usage(format!(
-                "not enough memory for {what} ({:.1} GB); run fewer trials or steps",
-                len as f64 / 1e9
-            ))
-        })
-    };
-    zeroed(
-        n * NCOLS * 8 + hist_len * 4 + threads * BIN_BUFFER,
-        "the per-trial table and the storage histogram",
-    )?;
+    let need = n * NCOLS * 8 + hist_len * 4 + threads * BIN_BUFFER;
+    Vec::<u8>::new().try_reserve_exact(need).map_err(|_| {
+        Error::Usage(format!(
+            "not enough memory for the per-trial table and the storage histogram \
+             ({:.1} GB); run fewer trials or steps",
+            need as f64 / 1e9
+        ))
+    })?;
     // One histogram for the whole run, in blocks of rows behind their own
     // locks: a chunk adds its bins block by block, each thread starting at a
     // different block, so threads rarely wait and no per-thread copy has to

@@ -512,11 +512,10 @@ fn lay_losses(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSums
 /// are short this trial.
 #[inline(never)]
 fn substitute_availability(model: &Model, trial: u64, ws: &mut Workspace) {
-    let ones_row = model.substitutes.len() * model.steps;
     for (k, subs) in model.subs_by_trigger.iter().enumerate() {
         ws.sources[k].clear();
         for &j in subs {
-            let avail = availability_row(model, trial, j, ws).unwrap_or(ones_row);
+            let avail = availability_row(model, trial, j, ws);
             let sub = &model.substitutes[j];
             ws.sources[k].push(Source {
                 // A storage-triggered order arrives one step later at the soonest.
@@ -536,12 +535,14 @@ fn substitute_availability(model: &Model, trial: u64, ws: &mut Workspace) {
 }
 
 /// Substitute `j`'s availability this trial: the start of its row in
-/// `ws.avail`, filled in, or `None` when it is available in full.
-fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> Option<usize> {
+/// `ws.avail`, filled in, or of the last row (all ones) when it is available
+/// in full.
+fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> usize {
     let steps = model.steps;
+    let ones_row = model.substitutes.len() * steps;
     let sub = &model.substitutes[j];
     if !sub.can_fail {
-        return None;
+        return ones_row;
     }
     shock_intervals(
         model,
@@ -552,14 +553,14 @@ fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> 
         ws,
     );
     if ws.intervals.is_empty() {
-        return None;
+        return ones_row;
     }
     let row = &mut ws.avail[j * steps..(j + 1) * steps];
     row.fill(1.0);
     for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
         row[a..b].fill(keep)
     });
-    Some(j * steps)
+    j * steps
 }
 
 /// Phase 4: demand, per step: base × level × (1 + AR(1) noise)⁺ × event multipliers.
