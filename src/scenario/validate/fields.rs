@@ -1,0 +1,303 @@
+//! Reading the values of a table: [`Fields`] remembers the keys asked for
+//! and reports the rest as unknown; [`Cx`] collects the problems.
+
+mod distribution;
+
+use chrono::NaiveDate;
+
+use crate::dist::DistSpec;
+use crate::error::Problem;
+use crate::scenario::raw::{Node, Origin, Value};
+
+pub(super) use distribution::dist;
+
+/// Collects the problems found while reading.
+#[derive(Default)]
+pub(super) struct Cx {
+    pub(super) problems: Vec<Problem>,
+}
+
+impl Cx {
+    pub(super) fn error(
+        &mut self,
+        origin: Option<&Origin>,
+        field: &str,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            location: origin.map(Origin::describe).unwrap_or_default(),
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+}
+
+/// A table being read: remembers which keys were asked for.
+pub(super) struct Fields<'a> {
+    path: String,
+    node: &'a Node,
+    known: Vec<&'static str>,
+}
+
+impl<'a> Fields<'a> {
+    pub(super) fn new(cx: &mut Cx, node: &'a Node, path: &str) -> Option<Fields<'a>> {
+        if node.as_table().is_none() {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a table, not {}", node.value.type_name()),
+            );
+            return None;
+        }
+        Some(Fields::of(node, path))
+    }
+
+    /// Reads a node already known to be a table.
+    pub(super) fn of(node: &'a Node, path: &str) -> Fields<'a> {
+        Fields {
+            path: path.to_string(),
+            node,
+            known: Vec::new(),
+        }
+    }
+
+    pub(super) fn get(&mut self, key: &'static str) -> Option<&'a Node> {
+        if !self.known.contains(&key) {
+            self.known.push(key);
+        }
+        self.node.get(key)
+    }
+
+    pub(super) fn path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// Reports every key that was never asked for.
+    pub(super) fn finish(self, cx: &mut Cx) {
+        for (key, value) in self.node.as_table().into_iter().flatten() {
+            if !self.known.contains(&key.as_str()) {
+                let mut message = format!("unknown key `{key}`");
+                if let Some(s) = suggest(key, &self.known) {
+                    message.push_str(&format!(" (did you mean `{s}`?)"));
+                } else {
+                    message.push_str(&format!("; allowed here: {}", self.known.join(", ")));
+                }
+                cx.error(Some(&value.origin), &self.path(key), message);
+            }
+        }
+    }
+
+    pub(super) fn number(&mut self, cx: &mut Cx, key: &'static str) -> Option<f64> {
+        let path = self.path(key);
+        self.get(key).and_then(|n| number(cx, n, &path))
+    }
+
+    pub(super) fn required(
+        &mut self,
+        cx: &mut Cx,
+        key: &'static str,
+        what: &str,
+    ) -> Option<&'a Node> {
+        let node = self.get(key);
+        if node.is_none() {
+            cx.error(
+                Some(&self.node.origin),
+                &self.path(key),
+                format!("is required ({what})"),
+            );
+        }
+        node
+    }
+
+    /// A number >= 0 (required or optional).
+    pub(super) fn non_negative(&mut self, cx: &mut Cx, key: &'static str) -> Option<f64> {
+        let path = self.path(key);
+        let node = self.get(key)?;
+        let v = number(cx, node, &path)?;
+        if v < 0.0 {
+            cx.error(Some(&node.origin), &path, format!("must be >= 0, got {v}"));
+            return None;
+        }
+        Some(v)
+    }
+
+    pub(super) fn string(&mut self, cx: &mut Cx, key: &'static str) -> Option<String> {
+        let path = self.path(key);
+        let node = self.get(key)?;
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            other => {
+                cx.error(
+                    Some(&node.origin),
+                    &path,
+                    format!("must be a string, not {}", other.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words.
+    pub(super) fn choice(
+        &mut self,
+        cx: &mut Cx,
+        key: &'static str,
+        allowed: &[&'static str],
+    ) -> Option<&'static str> {
+        let path = self.path(key);
+        let node = self.get(key)?;
+        let Value::Str(s) = &node.value else {
+            cx.error(
+                Some(&node.origin),
+                &path,
+                format!("must be one of {}", quoted(allowed)),
+            );
+            return None;
+        };
+        match allowed.iter().find(|a| **a == s) {
+            Some(a) => Some(a),
+            None => {
+                let hint = suggest(s, allowed)
+                    .map_or(String::new(), |h| format!(" (did you mean \"{h}\"?)"));
+                cx.error(
+                    Some(&node.origin),
+                    &path,
+                    format!("must be one of {}, got \"{s}\"{hint}", quoted(allowed)),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn dist(&mut self, cx: &mut Cx, key: &'static str) -> Option<DistSpec> {
+        let path = self.path(key);
+        self.get(key).and_then(|n| dist(cx, n, &path))
+    }
+
+    pub(super) fn numbers(&mut self, cx: &mut Cx, key: &'static str) -> Option<Vec<f64>> {
+        let path = self.path(key);
+        self.get(key).and_then(|n| numbers(cx, n, &path))
+    }
+}
+
+pub(super) fn quoted(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The closest known word, if it is close enough to be a likely typo.
+pub fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(word, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+pub(super) fn number(cx: &mut Cx, node: &Node, path: &str) -> Option<f64> {
+    let v = match &node.value {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        other => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a number, not {}", other.type_name()),
+            );
+            return None;
+        }
+    };
+    if !v.is_finite() {
+        cx.error(
+            Some(&node.origin),
+            path,
+            format!("must be a finite number, got {v}"),
+        );
+        return None;
+    }
+    Some(v)
+}
+
+pub(super) fn numbers(cx: &mut Cx, node: &Node, path: &str) -> Option<Vec<f64>> {
+    let Value::Array(items) = &node.value else {
+        cx.error(
+            Some(&node.origin),
+            path,
+            format!(
+                "must be an array of numbers, not {}",
+                node.value.type_name()
+            ),
+        );
+        return None;
+    };
+    let before = cx.problems.len();
+    let values: Vec<f64> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| number(cx, n, &format!("{path}[{i}]")))
+        .collect();
+    (cx.problems.len() == before).then_some(values)
+}
+
+pub(super) fn integer(cx: &mut Cx, node: &Node, path: &str, min: i128, max: i128) -> Option<i128> {
+    match &node.value {
+        Value::Int(i) if (min..=max).contains(i) => Some(*i),
+        Value::Int(i) => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be between {min} and {max}, got {i}"),
+            );
+            None
+        }
+        other => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a whole number, not {}", other.type_name()),
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// Parses `YYYY-MM-DD` (a TOML date or a string).
+pub(super) fn date(cx: &mut Cx, node: &Node, path: &str) -> Option<NaiveDate> {
+    let text = match &node.value {
+        Value::Str(s) | Value::Datetime(s) => s.as_str(),
+        other => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a date like 2024-01-01, not {}", other.type_name()),
+            );
+            return None;
+        }
+    };
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!("must be a date like 2024-01-01, got \"{text}\""),
+            );
+            None
+        }
+    }
+}
