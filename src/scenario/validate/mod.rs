@@ -5,6 +5,7 @@
 //! mean" suggestion. All problems of a file are collected and reported at
 //! once.
 
+mod demand_csv;
 mod fields;
 mod types;
 
@@ -13,15 +14,15 @@ pub use types::{
     SubstituteSpec, SupplierSpec, Trigger,
 };
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 
 use super::raw::{Node, Origin, Value};
 use crate::dist::DistSpec;
 use crate::error::Problem;
+use demand_csv::inline_demand_csv;
 use fields::{Cx, Fields, date, dist, integer, valid_id};
 
+pub use demand_csv::read_demand_csv;
 pub use fields::suggest;
 
 /// Reads and checks a merged tree. `per_step_csv` paths are already resolved.
@@ -82,110 +83,6 @@ pub fn canonical_json(v: &serde_json::Value) -> String {
         other => other.to_string(),
     }
 }
-
-
-/// Replaces `demand.per_step_csv` with `demand.per_step` read from the file.
-fn inline_demand_csv(root: &mut Node, cx: &mut Cx) {
-    let Value::Table(top) = &mut root.value else {
-        return;
-    };
-    let Some((_, demand)) = top.iter_mut().find(|(k, _)| k == "demand") else {
-        return;
-    };
-    let Value::Table(fields) = &mut demand.value else {
-        return;
-    };
-    let Some(pos) = fields.iter().position(|(k, _)| k == "per_step_csv") else {
-        return;
-    };
-    let node = &fields[pos].1;
-    let Value::Str(path) = &node.value else {
-        cx.error(
-            Some(&node.origin),
-            "demand.per_step_csv",
-            format!(
-                "must be a file path (a string), not {}",
-                node.value.type_name()
-            ),
-        );
-        return;
-    };
-    match read_demand_csv(Path::new(path)) {
-        Ok(values) => {
-            if fields.iter().any(|(k, _)| k == "per_step") {
-                cx.error(
-                    Some(&node.origin),
-                    "demand.per_step_csv",
-                    "give per_step or per_step_csv, not both",
-                );
-                return;
-            }
-            let origin = node.origin.clone();
-            let array = values
-                .into_iter()
-                .map(|v| Node {
-                    value: Value::Float(v),
-                    origin: origin.clone(),
-                })
-                .collect();
-            fields[pos] = (
-                "per_step".into(),
-                Node {
-                    value: Value::Array(array),
-                    origin,
-                },
-            );
-        }
-        Err(message) => cx.error(Some(&node.origin), "demand.per_step_csv", message),
-    }
-}
-
-/// Reads a one-column CSV of per-step demand (a header row is optional; with
-/// several columns, the one headed `demand` is used).
-pub fn read_demand_csv(path: &Path) -> Result<Vec<f64>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut column = None;
-    let mut values = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
-        let line = record.position().map_or(i as u64 + 1, |p| p.line());
-        if i == 0 && record.get(0).is_some_and(|f| f.parse::<f64>().is_err()) {
-            // A header row.
-            column = if record.len() == 1 {
-                Some(0)
-            } else {
-                Some(record.iter().position(|h| h == "demand").ok_or_else(|| {
-                    format!(
-                        "{}:1: with several columns, one must be headed `demand`",
-                        path.display()
-                    )
-                })?)
-            };
-            continue;
-        }
-        let col = *column.get_or_insert(0);
-        let field = record.get(col).unwrap_or("");
-        let v: f64 = field.parse().map_err(|_| {
-            format!(
-                "{}:{line}: expected a number, got \"{field}\"",
-                path.display()
-            )
-        })?;
-        if !v.is_finite() || v < 0.0 {
-            return Err(format!(
-                "{}:{line}: demand must be a finite number >= 0, got {v}",
-                path.display()
-            ));
-        }
-        values.push(v);
-    }
-    Ok(values)
-}
-
 
 const TOP_KEYS: [&str; 8] = [
     "scenario",
