@@ -9,9 +9,9 @@ use std::path::PathBuf;
 /// One thing wrong with a scenario: where it is, which field, and what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// `file:line:column` when the value came from a file, `--set` when it came
-    /// from the command line, or empty when the problem is about a missing field.
-    pub location: String,
+    /// Where the value came from: a place in a file, a `--set`, or nowhere in
+    /// particular (e.g. a missing field).
+    pub location: Location,
     /// Dotted path of the field, e.g. `supplier.sakhalin2.outage.duration_days`
     /// (array-of-table entries are named by their `id` where they have one).
     pub field: String,
@@ -21,13 +21,48 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.location.is_empty() {
-            write!(f, "{}: ", self.location)?;
+        let location = self.location.describe();
+        if !location.is_empty() {
+            write!(f, "{location}: ")?;
         }
         if self.field.is_empty() {
             write!(f, "{}", self.message)
         } else {
             write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+/// Where a scenario value came from, and so where a [`Problem`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A position in a scenario file (1-based line and column).
+    File {
+        /// The file, as it was named (relative paths resolved against the parent).
+        file: std::sync::Arc<str>,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in characters).
+        column: usize,
+    },
+    /// A file as a whole, when the position in it is not known.
+    WholeFile(std::sync::Arc<str>),
+    /// A `--set PATH=VALUE` on the command line (the `PATH=VALUE`).
+    Set(std::sync::Arc<str>),
+    /// No place: made by the loader (e.g. a value read from a CSV file), or
+    /// a problem about something missing.
+    Generated,
+}
+
+impl Location {
+    /// The location text used in error messages: `file:line:col`, the file
+    /// name, `--set X=Y`, or empty for [`Location::Generated`].
+    pub fn describe(&self) -> String {
+        match self {
+            Location::File { file, line, column } => format!("{file}:{line}:{column}"),
+            Location::WholeFile(file) => file.to_string(),
+            Location::Set(arg) => format!("--set {arg}"),
+            Location::Generated => String::new(),
         }
     }
 }

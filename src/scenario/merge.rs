@@ -9,8 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::raw::{self, Node, Origin, Value};
-use crate::error::{Error, Problem};
+use super::raw::{self, Node, Value};
+use crate::error::{Error, Location, Problem};
 
 /// The arrays of tables that merge by `id`.
 pub const ID_ARRAYS: [&str; 3] = ["supplier", "substitute", "event"];
@@ -27,7 +27,7 @@ pub fn load_chain(path: &Path) -> Result<Node, Error> {
 fn load_inner(
     top: &Path,
     path: &Path,
-    named_at: Option<Origin>,
+    named_at: Option<Location>,
     stack: &mut Vec<(PathBuf, PathBuf)>,
 ) -> Result<Node, Error> {
     let canonical = match (std::fs::canonicalize(path), &named_at) {
@@ -42,7 +42,7 @@ fn load_inner(
             return Err(Error::scenario(
                 top,
                 Problem {
-                    location: origin.describe(),
+                    location: origin.clone(),
                     field: "scenario.extends".into(),
                     message: format!("cannot read {}: {source}", path.display()),
                 },
@@ -58,7 +58,7 @@ fn load_inner(
         return Err(Error::scenario(
             top,
             Problem {
-                location: named_at.map(|o| o.describe()).unwrap_or_default(),
+                location: named_at.unwrap_or(Location::Generated),
                 field: "scenario.extends".into(),
                 message: format!("cyclic extends: {}", chain.join(" -> ")),
             },
@@ -113,13 +113,13 @@ fn duplicate_ids(node: &Node) -> Vec<Problem> {
         let Some(Value::Array(items)) = node.get(key).map(|n| &n.value) else {
             continue;
         };
-        let mut seen: Vec<(&str, &Origin)> = Vec::new();
+        let mut seen: Vec<(&str, &Location)> = Vec::new();
         for item in items {
             let Some(id) = item.get("id") else { continue };
             let Value::Str(s) = &id.value else { continue };
             match seen.iter().find(|(k, _)| k == s) {
                 Some((_, first)) => problems.push(Problem {
-                    location: id.origin.describe(),
+                    location: id.origin.clone(),
                     field: format!("{key}.{s}.id"),
                     message: format!(
                         "duplicate id \"{s}\" (first used at {}); ids must be unique across suppliers, substitutes and events",
@@ -134,7 +134,7 @@ fn duplicate_ids(node: &Node) -> Vec<Problem> {
 }
 
 /// Removes `scenario.extends` and returns it with where it was written.
-fn take_extends(node: &mut Node) -> Result<Option<(String, Origin)>, Problem> {
+fn take_extends(node: &mut Node) -> Result<Option<(String, Location)>, Problem> {
     let Value::Table(root) = &mut node.value else {
         return Ok(None);
     };
@@ -151,7 +151,7 @@ fn take_extends(node: &mut Node) -> Result<Option<(String, Origin)>, Problem> {
     match value.value {
         Value::Str(s) => Ok(Some((s, value.origin))),
         other => Err(Problem {
-            location: value.origin.describe(),
+            location: value.origin.clone(),
             field: "scenario.extends".into(),
             message: format!("must be a path (a string), not {}", other.type_name()),
         }),
@@ -207,7 +207,7 @@ pub fn merge_into(base: &mut Node, over: Node, path: &str, problems: &mut Vec<Pr
 fn merge_by_id(base: &mut Node, over: Node, path: &str, problems: &mut Vec<Problem>) {
     let (Value::Array(base_items), Value::Array(over_items)) = (&mut base.value, over.value) else {
         problems.push(Problem {
-            location: over.origin.describe(),
+            location: over.origin.clone(),
             field: path.into(),
             message: "must be an array of tables ([[...]] entries)".into(),
         });
@@ -219,7 +219,7 @@ fn merge_by_id(base: &mut Node, over: Node, path: &str, problems: &mut Vec<Probl
             _ => None,
         }) else {
             problems.push(Problem {
-                location: item.origin.describe(),
+                location: item.origin.clone(),
                 field: path.into(),
                 message: "an entry that extends or overrides another file needs an `id` (a string)"
                     .into(),
@@ -270,7 +270,7 @@ pub fn apply_enabled(root: &mut Node) -> Vec<Problem> {
                 Value::Bool(b) => b,
                 other => {
                     problems.push(Problem {
-                        location: flag.origin.describe(),
+                        location: flag.origin.clone(),
                         field: format!("{key}.{id}.enabled"),
                         message: format!("must be true or false, not {}", other.type_name()),
                     });
@@ -288,7 +288,7 @@ pub fn apply_enabled(root: &mut Node) -> Vec<Problem> {
 pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
     let Some((path, text)) = arg.split_once('=') else {
         return Err(Problem {
-            location: format!("--set {arg}"),
+            location: Location::Set(arg.into()),
             field: String::new(),
             message: "expected PATH=VALUE, e.g. --set storage.capacity=3.5".into(),
         });
@@ -296,7 +296,7 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
     let path = path.trim();
     if path == "scenario.extends" {
         return Err(Problem {
-            location: format!("--set {arg}"),
+            location: Location::Set(arg.into()),
             field: path.into(),
             message: "cannot be set on the command line: extends is resolved when the file is read; write it in the file".into(),
         });
@@ -304,18 +304,18 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
     let parts: Vec<&str> = path.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
         return Err(Problem {
-            location: format!("--set {arg}"),
+            location: Location::Set(arg.into()),
             field: path.into(),
             message: "empty part in the path".into(),
         });
     }
     let value = raw::parse_set_value(text.trim(), arg);
-    let origin = Origin::Set(arg.into());
+    let origin = Location::Set(arg.into());
     // Build the override as a small tree and merge it like a file.
     let over = if ID_ARRAYS.contains(&parts[0]) {
         if parts.len() < 3 {
             return Err(Problem {
-                location: format!("--set {arg}"),
+                location: Location::Set(arg.into()),
                 field: path.into(),
                 message: format!(
                     "a {} path names the id and a field, e.g. {}.ID.FIELD",
@@ -349,7 +349,7 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
     problems.into_iter().next().map_or(Ok(()), Err)
 }
 
-fn nest(parts: &[&str], leaf: Node, origin: &Origin) -> Node {
+fn nest(parts: &[&str], leaf: Node, origin: &Location) -> Node {
     parts.iter().rev().fold(leaf, |inner, key| Node {
         value: Value::Table(vec![((*key).into(), inner)]),
         origin: origin.clone(),

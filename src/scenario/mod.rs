@@ -11,7 +11,7 @@ use std::path::Path;
 pub use model::Model;
 pub use validate::{Scenario, Step, Trigger};
 
-use crate::error::{Error, Problem};
+use crate::error::{Error, Location, Problem};
 
 /// Loads a scenario file, follows `extends`, applies `--set PATH=VALUE`
 /// overrides in order, and validates the result.
@@ -25,7 +25,7 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, Error> {
     // `--set` (e.g. `--set 'scenario={extends="x.toml"}'`) would be ignored.
     if let Some(e) = root.get("scenario").and_then(|n| n.get("extends")) {
         problems.push(Problem {
-            location: e.origin.describe(),
+            location: e.origin.clone(),
             field: "scenario.extends".into(),
             message: "cannot be set on the command line: write it in the file".into(),
         });
@@ -50,7 +50,7 @@ pub fn load_model(path: &Path, sets: &[String]) -> Result<Model, Error> {
         Error::scenario(
             path,
             Problem {
-                location: String::new(),
+                location: Location::Generated,
                 field: String::new(),
                 message,
             },

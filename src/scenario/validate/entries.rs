@@ -2,7 +2,8 @@
 //! their entries and ids (of the right form, and unique across all three).
 
 use super::fields::{Cx, valid_id};
-use crate::scenario::raw::{Node, Origin, Value};
+use crate::error::Location;
+use crate::scenario::raw::{Node, Value};
 
 /// The entries of each array, each with its id (`[i]` when it has none,
 /// which is reported).
@@ -87,7 +88,7 @@ fn entries<'a>(cx: &mut Cx, root: &'a Node, key: &str) -> Vec<(String, &'a Node)
 /// Ids must be of a-z, 0-9, '_' and '-', and unique across suppliers,
 /// substitutes and events.
 fn check_ids(cx: &mut Cx, entries: &Entries<'_>) {
-    let mut ids: Vec<(String, Origin)> = Vec::new();
+    let mut ids: Vec<(String, Location)> = Vec::new();
     for (kind, list) in [
         ("supplier", &entries.suppliers),
         ("substitute", &entries.substitutes),
@@ -100,7 +101,7 @@ fn check_ids(cx: &mut Cx, entries: &Entries<'_>) {
             let origin = node
                 .get("id")
                 .map(|n| n.origin.clone())
-                .unwrap_or(Origin::Generated);
+                .unwrap_or(Location::Generated);
             if !valid_id(id) {
                 cx.error(
                     Some(&origin),

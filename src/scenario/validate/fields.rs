@@ -6,8 +6,8 @@ mod distribution;
 use chrono::NaiveDate;
 
 use crate::dist::DistSpec;
-use crate::error::Problem;
-use crate::scenario::raw::{Node, Origin, Value};
+use crate::error::{Location, Problem};
+use crate::scenario::raw::{Node, Value};
 
 pub(super) use distribution::dist;
 
@@ -20,12 +20,12 @@ pub(super) struct Cx {
 impl Cx {
     pub(super) fn error(
         &mut self,
-        origin: Option<&Origin>,
+        origin: Option<&Location>,
         field: &str,
         message: impl Into<String>,
     ) {
         self.problems.push(Problem {
-            location: origin.map(Origin::describe).unwrap_or_default(),
+            location: origin.cloned().unwrap_or(Location::Generated),
             field: field.to_string(),
             message: message.into(),
         });

@@ -21,8 +21,10 @@ pub use types::{
     SubstituteSpec, SupplierSpec, Trigger,
 };
 
+use std::borrow::Cow;
+
 use super::raw::Node;
-use crate::error::Problem;
+use crate::error::{Location, Problem};
 use demand_csv::inline_demand_csv;
 use fields::Cx;
 use top::read_scenario;
@@ -37,13 +39,15 @@ pub fn validate(root: &mut Node) -> Result<Scenario, Vec<Problem>> {
     inline_demand_csv(root, &mut cx);
     let canonical = canonical_json(&root.to_json());
     let scenario = read_scenario(root, &mut cx, canonical);
-    cx.problems.sort_by_key(|p| location_key(&p.location));
+    // A stable sort: problems at the same place keep the order they were found in.
+    cx.problems
+        .sort_by(|a, b| location_key(&a.location).cmp(&location_key(&b.location)));
     match scenario {
         Some(s) if cx.problems.is_empty() => Ok(s),
         _ => {
             if cx.problems.is_empty() {
                 cx.problems.push(Problem {
-                    location: String::new(),
+                    location: Location::Generated,
                     field: String::new(),
                     message: "invalid scenario".into(),
                 });
@@ -53,14 +57,13 @@ pub fn validate(root: &mut Node) -> Result<Scenario, Vec<Problem>> {
     }
 }
 
-/// Sort key so problems come out in file, line, column order.
-fn location_key(loc: &str) -> (String, usize, usize) {
-    let mut parts = loc.rsplitn(3, ':');
-    let col = parts.next().and_then(|c| c.parse().ok());
-    let line = parts.next().and_then(|l| l.parse().ok());
-    match (parts.next(), line, col) {
-        (Some(file), Some(line), Some(col)) => (file.to_string(), line, col),
-        _ => (loc.to_string(), 0, 0),
+/// Sort key so problems come out in file, line, column order. A location
+/// that is not a position in a file sorts by its text (`--set X=Y`, or empty)
+/// as if that were a file name, at line 0, column 0.
+fn location_key(location: &Location) -> (Cow<'_, str>, usize, usize) {
+    match location {
+        Location::File { file, line, column } => (Cow::Borrowed(&**file), *line, *column),
+        other => (Cow::Owned(other.describe()), 0, 0),
     }
 }
 
