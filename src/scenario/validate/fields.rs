@@ -301,3 +301,6 @@ pub(super) fn date(cx: &mut Cx, node: &Node, path: &str) -> Option<NaiveDate> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

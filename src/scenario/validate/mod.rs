@@ -91,3 +91,70 @@ pub fn canonical_json(v: &serde_json::Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sort key as it was computed from the location text before
+    /// locations were structured; the order must not change.
+    fn text_key(text: &str) -> (String, usize, usize) {
+        let mut parts = text.rsplitn(3, ':');
+        let col = parts.next().and_then(|c| c.parse().ok());
+        let line = parts.next().and_then(|l| l.parse().ok());
+        match (parts.next(), line, col) {
+            (Some(file), Some(line), Some(col)) => (file.to_string(), line, col),
+            _ => (text.to_string(), 0, 0),
+        }
+    }
+
+    fn file(name: &str, line: usize, column: usize) -> Location {
+        Location::File {
+            file: name.into(),
+            line,
+            column,
+        }
+    }
+
+    #[test]
+    fn problems_sort_as_their_location_text_did() {
+        let locations = vec![
+            file("b.toml", 2, 1),
+            Location::Set("storage.capacity=x".into()),
+            file("a.toml", 10, 3),
+            Location::Generated,
+            file("a.toml", 9, 30),
+            file("a.toml", 10, 2),
+            Location::Set("nosuch=1".into()),
+            file("--set z.toml", 1, 1),
+            file("c:/x.toml", 1, 1),
+            Location::WholeFile("a.toml".into()),
+            file("", 3, 3),
+            file("a.toml", 10, 2),
+            Location::Set("a=1".into()),
+            Location::Generated,
+        ];
+        let problems: Vec<Problem> = locations
+            .into_iter()
+            .enumerate()
+            .map(|(i, location)| Problem {
+                location,
+                field: String::new(),
+                message: i.to_string(),
+            })
+            .collect();
+        let mut old = problems.clone();
+        old.sort_by_key(|p| text_key(&p.location.describe()));
+        let mut new = problems;
+        new.sort_by(|a, b| location_key(&a.location).cmp(&location_key(&b.location)));
+        let order = |ps: &[Problem]| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        assert_eq!(order(&new), order(&old));
+        // Equal locations keep their order.
+        let generated: Vec<&str> = new
+            .iter()
+            .filter(|p| p.location == Location::Generated)
+            .map(|p| p.message.as_str())
+            .collect();
+        assert_eq!(generated, ["3", "13"]);
+    }
+}
