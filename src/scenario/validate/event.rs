@@ -79,7 +79,7 @@ fn read_occurrence(cx: &mut Cx, f: &mut Fields<'_>, node: &Node, path: &str) -> 
         (_, _, Some(_), Some(_)) => {
             cx.error(
                 Some(&node.origin),
-                &path,
+                path,
                 "give probability or rate_per_year, not both",
             );
             None

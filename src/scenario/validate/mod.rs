@@ -3,7 +3,15 @@
 //! Every table is read through `Fields`, which remembers the keys asked
 //! for; whatever is left over is an unknown key, reported with a "did you
 //! mean" suggestion. All problems of a file are collected and reported at
-//! once.
+//! once, sorted by where they are.
+//!
+//! The parts: `types` (what a valid scenario is), `fields` (reading one
+//! table's values, and distributions), one reader per part of the file
+//! (`top`: the order of sections and `[scenario]`, `[time]`,
+//! `[simulation]`; `demand`: `[demand]` and `[storage]`; `entries`: the ids
+//! of the arrays of tables; `supplier`, `substitute`, `event`, and
+//! `outage`, shared by suppliers and substitutes) and `demand_csv`
+//! (`demand.per_step_csv`).
 
 mod demand;
 mod demand_csv;
