@@ -2,11 +2,9 @@
 //! to its stated volumes, and a certain Sakhalin-2 cut-off removes exactly
 //! Sakhalin-2's volume for the rest of the horizon.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::run;
+use crate::helpers::run;
 use shortfall::engine::trial::column;
 use shortfall::scenario::model::EventCount;
 use shortfall::scenario::{Model, load_model};
