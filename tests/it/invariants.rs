@@ -2,10 +2,10 @@
 //! trial, 0 <= shortfall <= demand, storage within [minimum, capacity], all
 //! outputs finite, and the per-trial row agreeing with the step-by-step trace.
 
-mod common;
-
 use proptest::prelude::*;
 use shortfall::engine::{NCOLS, trace_trial};
+
+use crate::helpers::model;
 
 #[derive(Debug, Clone)]
 struct Sup {
@@ -295,7 +295,7 @@ proptest! {
     #[test]
     fn invariants_hold_in_every_trial(c in case()) {
         let text = toml(&c);
-        let m = common::model(&text);
+        let m = model(&text);
         let (min, cap) = (m.storage_minimum, m.storage_capacity);
         for trial in 0..4 {
             let (tr, row) = trace_trial(&m, trial);

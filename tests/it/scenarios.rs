@@ -2,28 +2,16 @@
 //! to its stated volumes, and a certain Sakhalin-2 cut-off removes exactly
 //! Sakhalin-2's volume for the rest of the horizon.
 
-mod common;
+use std::path::PathBuf;
 
-use std::path::{Path, PathBuf};
-
-use common::run;
 use shortfall::engine::trial::column;
 use shortfall::scenario::model::EventCount;
 use shortfall::scenario::{Model, load_model};
 
-fn scenario_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
-}
+use crate::helpers::{root, run, scenario_files};
 
 fn baseline() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/japan-2024.toml")
+    root().join("scenarios/japan-2024.toml")
 }
 
 /// Overrides that switch off every outage and event of a model, and the
@@ -147,7 +135,7 @@ fn baseline_without_shocks_delivers_every_stated_volume() {
 
 #[test]
 fn certain_sakhalin_cutoff_loses_exactly_its_remaining_volume() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sakhalin2-cutoff.toml");
+    let path = root().join("scenarios/sakhalin2-cutoff.toml");
     let base = load_model(&path, &[]).unwrap();
     for day in [0usize, 100, 300] {
         let mut sets = everything_off(&base, Some("russia_cutoff"));

@@ -2,16 +2,15 @@
 //! with one thread or many and in one run or in shards; another seed gives
 //! other results; common random numbers survive model edits.
 
-mod common;
-
 use std::path::Path;
 
-use common::{model, model_with, run};
 use shortfall::engine::{RunOptions, simulate};
 use shortfall::plot::Format;
 use shortfall::{WriteOptions, summarise, write_outputs};
 
-const SCENARIO: &str = include_str!("fixtures/small.toml");
+use crate::helpers::{model, model_with, run};
+
+const SCENARIO: &str = include_str!("../fixtures/small.toml");
 
 fn outputs(threads: usize, sets: &[&str], dir: &Path) -> Vec<(String, Vec<u8>)> {
     let m = model_with(SCENARIO, sets);

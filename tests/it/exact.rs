@@ -10,10 +10,9 @@
 
 #![allow(clippy::needless_range_loop)] // the dynamic programme reads best with indices
 
-mod common;
-
-use common::{assert_within, model, model_with, run_summary};
 use shortfall::engine::trace_trial;
+
+use crate::helpers::{assert_within, model, model_with, run, run_summary};
 
 fn chain(rate: f64, mean_days: f64) -> (f64, f64) {
     let p = 1.0 - (-rate / 365.0f64).exp();
@@ -620,7 +619,7 @@ fn storage_histogram_counts_each_level_in_its_bin() {
         &["simulation.trials=1000".to_string()],
     )
     .unwrap();
-    let sim = common::run(&m, 2);
+    let sim = run(&m, 2);
     let scale = BinScale::new(m.storage_minimum, m.storage_capacity);
     let mut expected = vec![0u32; m.steps * HIST_WIDTH];
     for i in 0..1000 {

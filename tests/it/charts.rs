@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::helpers::{read_json, scenario_file, shortfall};
 
 const CHARTS: [(&str, u32, &[&str]); 5] = [
     (
@@ -41,9 +41,8 @@ const CHARTS: [(&str, u32, &[&str]); 5] = [
 ];
 
 fn run(scenario: &Path, out: &Path, sets: &[&str]) {
-    let mut cmd = Command::cargo_bin("shortfall").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("run")
+    let mut cmd = shortfall();
+    cmd.arg("run")
         .arg(scenario)
         .args(["--quiet", "--out"])
         .arg(out);
@@ -78,12 +77,6 @@ fn check_charts(dir: &Path) {
     }
     let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
     assert!(md.contains("![Distribution of total shortfall](shortfall_distribution.png)"));
-}
-
-fn scenario(text: &str) -> tempfile::NamedTempFile {
-    let f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
-    std::fs::write(f.path(), text).unwrap();
-    f
 }
 
 const BASE: &str = r#"
@@ -139,31 +132,29 @@ fn baseline_charts() {
 #[test]
 fn no_shortfall_at_all() {
     let out = tempfile::tempdir().unwrap();
-    let f = scenario(&BASE.replace("SUPPLY", "1000.0"));
+    let f = scenario_file(&BASE.replace("SUPPLY", "1000.0"));
     run(f.path(), out.path(), &[]);
     let dir = out.path().join("c");
     check_charts(&dir);
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let s = read_json(&dir.join("summary.json"));
     assert_eq!(s["metrics"]["shortfall_probability"]["mean"], 0.0);
 }
 
 #[test]
 fn every_trial_short() {
     let out = tempfile::tempdir().unwrap();
-    let f = scenario(&BASE.replace("SUPPLY", "200.0"));
+    let f = scenario_file(&BASE.replace("SUPPLY", "200.0"));
     run(f.path(), out.path(), &[]);
     let dir = out.path().join("c");
     check_charts(&dir);
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let s = read_json(&dir.join("summary.json"));
     assert_eq!(s["metrics"]["shortfall_probability"]["mean"], 1.0);
 }
 
 #[test]
 fn one_step_horizon() {
     let out = tempfile::tempdir().unwrap();
-    let f = scenario(&BASE.replace("SUPPLY", "300.0"));
+    let f = scenario_file(&BASE.replace("SUPPLY", "300.0"));
     run(f.path(), out.path(), &["time.steps=1"]);
     check_charts(&out.path().join("c"));
 }
@@ -171,7 +162,7 @@ fn one_step_horizon() {
 #[test]
 fn single_trial() {
     let out = tempfile::tempdir().unwrap();
-    let f = scenario(&BASE.replace("SUPPLY", "330.0"));
+    let f = scenario_file(&BASE.replace("SUPPLY", "330.0"));
     run(f.path(), out.path(), &["simulation.trials=1"]);
     check_charts(&out.path().join("c"));
 }
@@ -179,7 +170,7 @@ fn single_trial() {
 #[test]
 fn plot_rerenders_identical_charts_from_files() {
     let out = tempfile::tempdir().unwrap();
-    let f = scenario(&BASE.replace("SUPPLY", "330.0"));
+    let f = scenario_file(&BASE.replace("SUPPLY", "330.0"));
     run(f.path(), out.path(), &[]);
     let dir = out.path().join("c");
     let before: Vec<Vec<u8>> = CHARTS
@@ -189,8 +180,7 @@ fn plot_rerenders_identical_charts_from_files() {
     for (n, _, _) in CHARTS {
         std::fs::remove_file(dir.join(format!("{n}.svg"))).unwrap();
     }
-    Command::cargo_bin("shortfall")
-        .unwrap()
+    shortfall()
         .args(["plot", "--format", "svg"])
         .arg(&dir)
         .assert()
@@ -204,9 +194,9 @@ fn plot_rerenders_identical_charts_from_files() {
 #[test]
 fn no_charts_and_format_flags() {
     let out = tempfile::tempdir().unwrap();
-    let f = scenario(&BASE.replace("SUPPLY", "330.0"));
+    let f = scenario_file(&BASE.replace("SUPPLY", "330.0"));
     run(f.path(), out.path(), &[]);
-    let mut cmd = Command::cargo_bin("shortfall").unwrap();
+    let mut cmd = shortfall();
     let out2 = tempfile::tempdir().unwrap();
     cmd.arg("run")
         .arg(f.path())
@@ -216,7 +206,7 @@ fn no_charts_and_format_flags() {
         .success();
     assert!(!out2.path().join("c/exceedance.svg").exists());
     let out3 = tempfile::tempdir().unwrap();
-    let mut cmd = Command::cargo_bin("shortfall").unwrap();
+    let mut cmd = shortfall();
     cmd.arg("run")
         .arg(f.path())
         .args(["--quiet", "--format", "svg", "--out"])
@@ -225,7 +215,7 @@ fn no_charts_and_format_flags() {
         .success();
     assert!(out3.path().join("c/exceedance.svg").exists());
     assert!(!out3.path().join("c/exceedance.png").exists());
-    let mut cmd = Command::cargo_bin("shortfall").unwrap();
+    let mut cmd = shortfall();
     cmd.arg("run")
         .arg(f.path())
         .args(["--quiet", "--format", "pdf", "--out"])
@@ -237,21 +227,11 @@ fn no_charts_and_format_flags() {
 #[test]
 fn single_trial_run_can_be_replotted_and_tabulated() {
     let out = tempfile::tempdir().unwrap();
-    let f = scenario(&BASE.replace("SUPPLY", "330.0"));
+    let f = scenario_file(&BASE.replace("SUPPLY", "330.0"));
     run(f.path(), out.path(), &["simulation.trials=1"]);
     let dir = out.path().join("c");
-    Command::cargo_bin("shortfall")
-        .unwrap()
-        .arg("plot")
-        .arg(&dir)
-        .assert()
-        .success();
-    Command::cargo_bin("shortfall")
-        .unwrap()
-        .arg("table")
-        .arg(&dir)
-        .assert()
-        .success();
+    shortfall().arg("plot").arg(&dir).assert().success();
+    shortfall().arg("table").arg(&dir).assert().success();
     let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
     assert!(!md.contains("NaN"), "summary.md shows NaN:\n{md}");
 }

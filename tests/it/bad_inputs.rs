@@ -7,22 +7,12 @@
 //! All failing fixtures are reported together.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
+use crate::helpers::{root, shortfall};
 
 const BAD: &str = "tests/fixtures/bad";
 const EXPECT: &str = "# expect:";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn shortfall() -> Command {
-    let mut cmd = Command::cargo_bin("shortfall").expect("the shortfall binary is built");
-    cmd.current_dir(root());
-    cmd
-}
 
 /// The `*.toml` files directly in `dir` (relative to the crate root), sorted,
 /// as paths relative to the crate root.

@@ -3,16 +3,11 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use ndarray::Array2;
 use ndarray_npy::ReadNpyExt;
 use predicates::str::contains;
 
-fn shortfall() -> Command {
-    let mut c = Command::cargo_bin("shortfall").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+use crate::helpers::{read_json, scenario_files, shortfall};
 
 const COLUMNS: [&str; 13] = [
     "shortfall",
@@ -68,8 +63,7 @@ fn run_writes_the_contracted_files() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 
-    let s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let s = read_json(&dir.join("summary.json"));
     for key in [
         "scenario",
         "seed",
@@ -131,8 +125,7 @@ fn run_writes_the_contracted_files() {
         format!("trial,{}", COLUMNS.join(","))
     );
 
-    let run: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
+    let run = read_json(&dir.join("run.json"));
     assert!(run["trials_per_second"].as_f64().unwrap() > 0.0);
 }
 
@@ -150,9 +143,7 @@ fn summary_is_independent_of_threads_and_time() {
 
 #[test]
 fn set_and_seed_change_the_scenario_hash() {
-    let read = |dir: &Path| -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(dir.join("small/summary.json")).unwrap()).unwrap()
-    };
+    let read = |dir: &Path| read_json(&dir.join("small/summary.json"));
     let (a, b, c) = (
         tempfile::tempdir().unwrap(),
         tempfile::tempdir().unwrap(),
@@ -237,11 +228,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn validate_accepts_every_shipped_scenario() {
-    let files: Vec<_> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let files = scenario_files();
     assert!(!files.is_empty());
     shortfall().arg("validate").args(&files).assert().success();
 }

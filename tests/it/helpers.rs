@@ -1,11 +1,49 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
+use assert_cmd::Command;
 use shortfall::engine::{RunOptions, SimOutput, simulate};
 use shortfall::scenario::{Model, load_model};
 use shortfall::{Summary, summarise};
+
+/// The package root (where `Cargo.toml` is).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `shortfall` binary, run from the package root.
+pub fn shortfall() -> Command {
+    let mut cmd = Command::cargo_bin("shortfall").expect("the shortfall binary is built");
+    cmd.current_dir(root());
+    cmd
+}
+
+/// The shipped scenarios (`scenarios/*.toml`), sorted.
+pub fn scenario_files() -> Vec<PathBuf> {
+    let dir = root().join("scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Writes a scenario given as TOML text to a temporary `.toml` file, deleted
+/// when the handle is dropped.
+pub fn scenario_file(toml: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+    f.write_all(toml.as_bytes()).unwrap();
+    f
+}
+
+/// Reads a JSON file the tool wrote (`summary.json`, `run.json`).
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
 
 /// Compiles a scenario given as TOML text (written to a temporary file).
 pub fn model(toml: &str) -> Model {
@@ -14,8 +52,7 @@ pub fn model(toml: &str) -> Model {
 
 /// Same, with `--set` overrides.
 pub fn model_with(toml: &str, sets: &[&str]) -> Model {
-    let mut f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
-    f.write_all(toml.as_bytes()).unwrap();
+    let f = scenario_file(toml);
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     match load_model(f.path(), &sets) {
         Ok(m) => m,

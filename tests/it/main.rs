@@ -1,0 +1,16 @@
+//! The integration tests, as one test binary: each file of `tests/it/` is a
+//! module, and `helpers` holds what they share. One binary links the crate
+//! once, where a binary per file linked it once per file.
+//!
+//! Run one suite with its module name as the filter, e.g.
+//! `cargo test --test it cli::`.
+
+mod helpers;
+
+mod bad_inputs;
+mod charts;
+mod cli;
+mod exact;
+mod invariants;
+mod reproducibility;
+mod scenarios;
