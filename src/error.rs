@@ -1,7 +1,10 @@
 //! The library's error type.
 //!
-//! Every error that comes from bad input names the file and the field; the
-//! command-line tool maps [`Error::is_input`] errors to exit code 2.
+//! Variants by cause: usage, bad input, resources, and I/O. Every error that
+//! comes from bad input names the file and the field. [`Error::exit_code`]
+//! is the one place that maps a cause to the command's exit code: 2 for
+//! anything the user can fix in what they asked for (usage, input,
+//! resources), 1 for a failure while writing results.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -71,6 +74,9 @@ impl Location {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A bad command-line value that is not part of a scenario.
+    #[error("{0}")]
+    Usage(String),
     /// A scenario file (or its `extends` chain, or a `--set`) is invalid.
     #[error("{} in {}:\n{}", plural(problems.len(), "problem"), file.display(), list(problems))]
     Scenario {
@@ -79,7 +85,7 @@ pub enum Error {
         /// All problems found, in file order where possible.
         problems: Vec<Problem>,
     },
-    /// A file could not be read.
+    /// An input file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Read {
         /// The file.
@@ -87,27 +93,47 @@ pub enum Error {
         /// The operating system's reason.
         source: std::io::Error,
     },
-    /// An output file could not be written.
-    #[error("cannot write {}: {message}", path.display())]
+    /// An input file was read but is not what it should be (a finished
+    /// run's summary.json, timeseries.csv or trials.npy that is damaged or
+    /// was not written by shortfall).
+    #[error("{}: {message}", path.display())]
+    BadFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The run needs more than this machine can give (memory, threads).
+    #[error("{what}; {advice}")]
+    Resources {
+        /// What could not be had.
+        what: String,
+        /// What to do instead.
+        advice: String,
+    },
+    /// An output file or folder could not be written.
+    #[error("cannot write {}: {source}", path.display())]
     Write {
         /// The file or folder.
         path: PathBuf,
-        /// What failed.
-        message: String,
+        /// The reason.
+        source: std::io::Error,
     },
-    /// A bad command-line value that is not part of a scenario.
-    #[error("{0}")]
-    Usage(String),
 }
 
 impl Error {
-    /// True for errors caused by the user's input (exit code 2), false for
-    /// failures while running or writing (exit code 1).
-    pub fn is_input(&self) -> bool {
-        matches!(
-            self,
-            Error::Scenario { .. } | Error::Usage(_) | Error::Read { .. }
-        )
+    /// The exit code of the `shortfall` command for this error: 1 for a
+    /// failure while writing results, 2 for everything else (the input, the
+    /// arguments or the size of the run must change).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Write { .. } => 1,
+            Error::Usage(_)
+            | Error::Scenario { .. }
+            | Error::Read { .. }
+            | Error::BadFile { .. }
+            | Error::Resources { .. } => 2,
+        }
     }
 
     /// Convenience constructor for a scenario error with a single problem.
@@ -115,6 +141,15 @@ impl Error {
         Error::Scenario {
             file: file.into(),
             problems: vec![problem],
+        }
+    }
+
+    /// A write error from any error's text (for libraries, such as the
+    /// chart backend, whose errors are not `io::Error`s).
+    pub fn write(path: impl Into<PathBuf>, reason: impl std::fmt::Display) -> Error {
+        Error::Write {
+            path: path.into(),
+            source: std::io::Error::other(reason.to_string()),
         }
     }
 }

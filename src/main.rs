@@ -1,5 +1,7 @@
 //! The `shortfall` command: parses arguments, runs the command, maps errors
-//! to exit codes (2: bad input or usage, 1: failure while running).
+//! to exit codes in one place ([`shortfall::Error::exit_code`]: 2 for bad
+//! input, usage or a run too large for the machine, 1 for a failure while
+//! writing).
 
 mod cli;
 
@@ -10,10 +12,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("Error: {err:#}");
-            let input = err
+            // The library's errors carry their exit code; anything else is a
+            // failure while running.
+            let code = err
                 .downcast_ref::<shortfall::Error>()
-                .is_some_and(shortfall::Error::is_input);
-            ExitCode::from(if input { 2 } else { 1 })
+                .map_or(1, shortfall::Error::exit_code);
+            ExitCode::from(code)
         }
     }
 }

@@ -1,16 +1,19 @@
 //! Command-line definitions (clap) and dispatch.
 
+mod folder;
 mod plot;
 mod progress;
-mod report;
 mod run;
 mod table;
+mod terminal;
 mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use shortfall::report::Format;
+use shortfall::report::charts::PNG_WIDTH;
 
 /// Monte Carlo simulator of an energy importer's supply shortfall.
 #[derive(Debug, Parser)]
@@ -43,17 +46,24 @@ pub struct TableArgs {
     pub labels: Vec<String>,
 }
 
+/// Chart options shared by `run` and `plot`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Chart formats, comma-separated: svg (vector) and/or png (2400 px wide).
+    #[arg(long, value_delimiter = ',', default_value = "svg,png")]
+    pub format: Vec<Format>,
+    /// PNG width in pixels (text and lines scale with it).
+    #[arg(long, default_value_t = PNG_WIDTH, value_parser = clap::value_parser!(u32).range(600..=10000))]
+    pub png_width: u32,
+}
+
 /// Options of `shortfall plot`.
 #[derive(Debug, Args)]
 pub struct PlotArgs {
     /// A run's output folder (holding summary.json, timeseries.csv, trials.npy).
     pub dir: PathBuf,
-    /// Chart formats, comma-separated: svg, png.
-    #[arg(long, default_value = "svg,png")]
-    pub format: String,
-    /// PNG width in pixels (text and lines scale with it).
-    #[arg(long, default_value_t = 2400, value_parser = clap::value_parser!(u32).range(600..=10000))]
-    pub png_width: u32,
+    #[command(flatten)]
+    pub charts: ChartArgs,
 }
 
 /// Options of `shortfall run`.
@@ -79,15 +89,11 @@ pub struct RunArgs {
     /// Also write the per-trial table as trials.csv.
     #[arg(long)]
     pub csv: bool,
-    /// Chart formats, comma-separated: svg (vector) and/or png (2400 px wide).
-    #[arg(long, default_value = "svg,png")]
-    pub format: String,
+    #[command(flatten)]
+    pub charts: ChartArgs,
     /// Do not render charts.
     #[arg(long)]
     pub no_charts: bool,
-    /// PNG width in pixels (text and lines scale with it).
-    #[arg(long, default_value_t = 2400, value_parser = clap::value_parser!(u32).range(600..=10000))]
-    pub png_width: u32,
     /// Override one field, e.g. --set storage.capacity=3.5 or
     /// --set supplier.sakhalin2.volume=0 (repeatable, applied in order).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -112,6 +118,6 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Plot(args) => plot::plot(&args),
-        Command::Table(args) => report::table(&args),
+        Command::Table(args) => table::table(&args),
     }
 }

@@ -2,17 +2,20 @@
 
 use std::process::ExitCode;
 
-use shortfall::plot::{ChartData, Format, render_all};
+use shortfall::output;
+use shortfall::plot::{ChartData, render_all};
+use shortfall::stats::sorted_total;
 
 use super::PlotArgs;
 
 /// Re-renders a finished run's charts and summary.md from its files.
 pub fn plot(args: &PlotArgs) -> anyhow::Result<ExitCode> {
-    let formats = Format::parse_list(&args.format)?;
-    let (summary, data) = ChartData::load(&args.dir)?;
-    let files = render_all(&args.dir, &data, &formats, args.png_width)?;
-    shortfall::remove_stale(&args.dir, &files, false);
-    shortfall::write_summary_md(&args.dir, &summary, &formats)?;
+    let formats = &args.charts.format;
+    let run = output::read_run(&args.dir)?;
+    let data = ChartData::new(&run.summary, sorted_total(&run.shortfall), run.steps);
+    let files = render_all(&args.dir, &data, formats, args.charts.png_width)?;
+    output::remove_stale(&args.dir, &files, false);
+    output::write_summary_md(&args.dir, &run.summary, formats)?;
     println!("wrote {} charts in {}", files.len(), args.dir.display());
     Ok(ExitCode::SUCCESS)
 }

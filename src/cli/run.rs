@@ -4,9 +4,10 @@ use std::process::ExitCode;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use shortfall::engine::{RunOptions, simulate};
-use shortfall::{RunInfo, WriteOptions, output, scenario, summarise, write_outputs};
+use shortfall::report::{RunInfo, files, summarise};
+use shortfall::{output, scenario};
 
-use super::{RunArgs, progress, table};
+use super::{RunArgs, folder, progress, terminal};
 
 /// Loads, runs, summarises and writes one scenario.
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
@@ -23,9 +24,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         sets.push(format!("simulation.seed={s}"));
     }
     let charts = if args.no_charts {
-        Vec::new()
+        &[][..]
     } else {
-        shortfall::plot::Format::parse_list(&args.format)?
+        &args.charts.format[..]
     };
     let model = scenario::load_model(&args.scenario, &sets)?;
 
@@ -49,15 +50,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 
     let t2 = Instant::now();
     let dir = output::create_dir(&args.out, &model.name)?;
-    let written = write_outputs(
+    let written = folder::write(
         &dir,
         &model,
         &sim,
         &summary,
-        &WriteOptions {
+        &folder::Options {
             csv: args.csv,
             charts,
-            png_width: args.png_width,
+            png_width: args.charts.png_width,
         },
     )?;
     let write_seconds = t2.elapsed().as_secs_f64();
@@ -81,12 +82,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         scenario_file: args.scenario.display().to_string(),
         overrides: sets,
     };
-    let run_json = dir.join("run.json");
+    let run_json = dir.join(files::RUN_JSON);
     output::write_json(&run_json, &info)?;
     files.push(run_json);
 
     if !args.quiet {
-        print!("{}", table::render(&summary));
+        print!("{}", terminal::render(&summary));
         println!(
             "  {:.0} trials/s on {threads} threads; wrote {}",
             info.trials_per_second,

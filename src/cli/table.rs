@@ -1,59 +1,47 @@
-//! The short results table printed after a run.
+//! `shortfall table RUN_DIR...`
 
-use shortfall::Summary;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-fn pct(x: f64) -> String {
-    format!("{:.3}%", x * 100.0)
-}
+use super::TableArgs;
 
-/// Renders the terminal table.
-pub fn render(s: &Summary) -> String {
-    let m = &s.metrics;
-    let sh = m.column("shortfall").expect("shortfall column");
-    let u = &s.unit;
-    let ci = |c: [f64; 2]| format!("[{:.4}, {:.4}]", c[0], c[1]);
-    let rows: Vec<(String, String, String)> = vec![
-        (
-            "P(shortfall > 0)".into(),
-            pct(m.shortfall_probability.mean),
-            format!("± {} SE", pct(m.shortfall_probability.se)),
-        ),
-        (
-            format!("EUE ({u})"),
-            format!("{:.4}", m.eue.mean),
-            format!("± {:.4} SE", m.eue.se),
-        ),
-        (
-            format!("LOLE ({}s)", s.step),
-            format!("{:.3}", m.lole.mean),
-            format!("± {:.3} SE", m.lole.se),
-        ),
-        (
-            format!("P50 shortfall ({u})"),
-            format!("{:.4}", sh.p50),
-            format!("95% CI {}", ci(sh.p50_ci)),
-        ),
-        (
-            format!("P95 shortfall ({u})"),
-            format!("{:.4}", sh.p95),
-            format!("95% CI {}", ci(sh.p95_ci)),
-        ),
-        (
-            format!("P99 shortfall ({u})"),
-            format!("{:.4}", sh.p99),
-            format!("95% CI {}", ci(sh.p99_ci)),
-        ),
-        (
-            format!("CVaR95 shortfall ({u})"),
-            format!("{:.4}", sh.cvar95),
-            String::new(),
-        ),
-    ];
-    let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-    let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
-    let mut out = format!("{} — {} trials, seed {}\n", s.title, s.trials, s.seed);
-    for (a, b, c) in rows {
-        out.push_str(&format!("  {a:<w0$}  {b:>w1$}  {c}\n"));
+/// Prints a Markdown table comparing finished runs.
+pub fn table(args: &TableArgs) -> anyhow::Result<ExitCode> {
+    if !args.labels.is_empty() && args.labels.len() != args.runs.len() {
+        return Err(shortfall::Error::Usage(format!(
+            "--labels: give one label per run ({} runs, {} labels)",
+            args.runs.len(),
+            args.labels.len()
+        ))
+        .into());
     }
-    out
+    let mut summaries = Vec::new();
+    for dir in &args.runs {
+        let path: PathBuf = if dir.is_dir() {
+            dir.join("summary.json")
+        } else {
+            dir.clone()
+        };
+        summaries.push(shortfall::output::read_summary(&path)?);
+    }
+    if let Some(first) = summaries.first() {
+        if let Some(other) = summaries
+            .iter()
+            .find(|s| s.unit != first.unit || s.step != first.step)
+        {
+            return Err(shortfall::Error::Usage(format!(
+                "cannot tabulate runs with different units or steps: {} is in {} per {}, {} in {} per {}",
+                first.scenario, first.unit, first.step, other.scenario, other.unit, other.step
+            ))
+            .into());
+        }
+    }
+    for (s, label) in summaries.iter_mut().zip(&args.labels) {
+        s.scenario = label.clone();
+    }
+    print!(
+        "{}",
+        shortfall::output::markdown::comparison_table(&summaries)
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,11 @@ use std::sync::Mutex;
 use ndarray::Array2;
 use rayon::prelude::*;
 
-use super::trial::{BinRows, HIST_WIDTH, NCOLS, StepSums, Trace, Workspace, add_bins, run_trial};
+use super::columns::{Column, NCOLS, Row};
+use super::hist::{BinRows, HIST_WIDTH, StorageHist, add_bins};
+use super::observe::Trace;
+use super::tally::StepSums;
+use super::trial::{Workspace, run_trial};
 use crate::error::Error;
 use crate::scenario::Model;
 
@@ -39,26 +43,72 @@ pub struct RunOptions<'a> {
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
 }
 
-/// What a simulation produces.
-#[derive(Debug, Clone)]
+/// What a simulation produces: a plain value that holds everything the
+/// reports need, for a range of trials. Two results of the same model over
+/// adjacent ranges can be joined with [`SimOutput::append`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimOutput {
     /// The trials that were run.
     pub trials: Range<u64>,
-    /// One row per trial, columns as [`super::trial::COLUMNS`].
+    /// One row per trial, one column per [`Column`], in [`Column::ALL`] order.
     pub table: Array2<f64>,
-    /// Per-step sums over all trials.
+    /// Per-step sums over the trials.
     pub sums: StepSums,
-    /// Per-step storage histogram, steps × [`HIST_WIDTH`] counts. 32 bits
-    /// are enough (a run has at most `u32::MAX` trials) and halve the memory
-    /// that every trial touches once per step.
-    pub storage_hist: Vec<u32>,
+    /// Per-step storage histogram.
+    pub storage_hist: StorageHist,
+}
+
+impl SimOutput {
+    /// Number of trials.
+    pub fn len(&self) -> usize {
+        self.table.nrows()
+    }
+
+    /// Whether it holds no trial.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// One column of the per-trial table.
+    pub fn column(&self, c: Column) -> ndarray::ArrayView1<'_, f64> {
+        self.table.column(c.index())
+    }
+
+    /// Joins the result of the trials that follow this one's (`next.trials`
+    /// must start where `self.trials` ends): rows are appended and the
+    /// per-step sums and histograms added. Rows and histogram counts are
+    /// exactly those of one run over both ranges; the per-step sums are added
+    /// in a different grouping, so they can differ from one run's in the
+    /// last bits.
+    pub fn append(&mut self, next: SimOutput) -> Result<(), Error> {
+        if next.trials.start != self.trials.end
+            || next.sums.demand.len() != self.sums.demand.len()
+            || next.sums.lost_by_supplier.len() != self.sums.lost_by_supplier.len()
+            || next.sums.lost_by_event.len() != self.sums.lost_by_event.len()
+        {
+            return Err(Error::Usage(format!(
+                "cannot join trials {:?} after {:?}: the ranges must be adjacent and of one model",
+                next.trials, self.trials
+            )));
+        }
+        self.table
+            .append(ndarray::Axis(0), next.table.view())
+            .expect("same number of columns");
+        self.sums.add(&next.sums);
+        self.storage_hist.add(&next.storage_hist);
+        self.trials.end = next.trials.end;
+        Ok(())
+    }
 }
 
 /// Runs the model's trials.
 pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error> {
     let range = opts.trials.clone().unwrap_or(0..model.trials);
-    let n = usize::try_from(range.end.saturating_sub(range.start))
-        .map_err(|_| Error::Usage("too many trials for this machine".into()))?;
+    let n =
+        usize::try_from(range.end.saturating_sub(range.start)).map_err(|_| Error::Resources {
+            what: "too many trials for this machine".into(),
+            advice: "run fewer trials".into(),
+        })?;
     if n > u32::MAX as usize {
         return Err(Error::Usage(format!(
             "at most {} trials per run, got {n}",
@@ -68,25 +118,31 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", opts.threads)))?;
+        .map_err(|e| Error::Resources {
+            what: format!("cannot start {} threads: {e}", opts.threads),
+            advice: "use fewer --threads".into(),
+        })?;
     let threads = pool.current_num_threads();
     let hist_len = model.steps * HIST_WIDTH;
     // The big buffers are probed for up front, so that a run too large for
     // the machine stops with an error instead of aborting midway.
     let need = n * NCOLS * 8 + hist_len * 4 + threads * BIN_BUFFER;
-    Vec::<u8>::new().try_reserve_exact(need).map_err(|_| {
-        Error::Usage(format!(
-            "not enough memory for the per-trial table and the storage histogram \
-             ({:.1} GB); run fewer trials or steps",
-            need as f64 / 1e9
-        ))
-    })?;
+    Vec::<u8>::new()
+        .try_reserve_exact(need)
+        .map_err(|_| Error::Resources {
+            what: format!(
+                "not enough memory for the per-trial table and the storage histogram ({:.1} GB)",
+                need as f64 / 1e9
+            ),
+            advice: "run fewer trials or steps".into(),
+        })?;
     // One histogram for the whole run, in blocks of rows behind their own
     // locks: a chunk adds its bins block by block, each thread starting at a
     // different block, so threads rarely wait and no per-thread copy has to
     // be allocated and folded. Integer counts: the order does not matter.
-    let mut storage_hist = vec![0u32; hist_len];
+    let mut storage_hist = StorageHist::new(model.steps);
     let blocks: Vec<Mutex<&mut [u32]>> = storage_hist
+        .counts_mut()
         .chunks_mut(HIST_BLOCK_ROWS * HIST_WIDTH)
         .map(Mutex::new)
         .collect();
@@ -125,7 +181,8 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
                                 stride: group,
                                 column: i,
                             };
-                            run_trial(model, trial, ws, &mut chunk_sums, rows, row, None);
+                            let row: &mut Row = row.try_into().expect("a row");
+                            run_trial(model, trial, ws, &mut chunk_sums, rows, row, &mut ());
                             trial += 1;
                         }
                         for b in (start..blocks.len()).chain(0..start) {
@@ -160,7 +217,7 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
 
 /// Runs one trial and records it step by step (for tests and diagnostics).
 /// Gives exactly the row [`simulate`] gives for the same trial.
-pub fn trace_trial(model: &Model, trial: u64) -> (Trace, [f64; NCOLS]) {
+pub fn trace_trial(model: &Model, trial: u64) -> (Trace, Row) {
     let mut ws = Workspace::new(model);
     let mut sums = StepSums::new(model);
     let mut bins = vec![0u16; model.steps];
@@ -171,14 +228,6 @@ pub fn trace_trial(model: &Model, trial: u64) -> (Trace, [f64; NCOLS]) {
         stride: 1,
         column: 0,
     };
-    run_trial(
-        model,
-        trial,
-        &mut ws,
-        &mut sums,
-        rows,
-        &mut row,
-        Some(&mut trace),
-    );
+    run_trial(model, trial, &mut ws, &mut sums, rows, &mut row, &mut trace);
     (trace, row)
 }

@@ -10,150 +10,15 @@
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::columns::{Column, Row};
+use super::fold::{add_into, add_scaled, greater, lesser, min, sum};
+use super::hist::{BinRows, BinScale};
+use super::observe::{Observer, Series};
 use super::outage::{Interval, draw_steps, for_each_segment, outage_intervals};
-use super::rng::stream;
+use super::rng::{StreamRng, stream};
+use super::tally::StepSums;
 use crate::dist::days_to_steps;
-use crate::scenario::model::{EventCount, Model, OutageModel};
-use crate::scenario::validate::Trigger;
-
-/// The per-trial columns, in output order (SCENARIO.md "What a run reports").
-pub const COLUMNS: [&str; 13] = [
-    "shortfall",
-    "shortfall_peak",
-    "shortfall_steps",
-    "shortfall_events",
-    "longest_shortfall_steps",
-    "first_shortfall_step",
-    "storage_min",
-    "demand",
-    "supply_lost",
-    "substitute_used",
-    "emergency_used",
-    "surplus",
-    "cost",
-];
-
-/// Number of per-trial columns.
-pub const NCOLS: usize = COLUMNS.len();
-
-/// Index of a column by name.
-pub fn column(name: &str) -> Option<usize> {
-    COLUMNS.iter().position(|c| *c == name)
-}
-
-/// Interior bins of the per-step storage histogram between minimum and
-/// capacity; two more bins hold levels exactly at the minimum and at capacity.
-pub const STORAGE_BINS: usize = 1000;
-/// Bins per step in the storage histogram.
-pub const HIST_WIDTH: usize = STORAGE_BINS + 2;
-
-/// Per-step sums over a group of trials (added in trial order).
-#[derive(Debug, Clone)]
-pub struct StepSums {
-    /// Σ demand_t.
-    pub demand: Vec<f64>,
-    /// Σ supply_t (arrivals from suppliers).
-    pub supply: Vec<f64>,
-    /// Σ lost_t (at source).
-    pub lost: Vec<f64>,
-    /// Σ arrivals from loss- and storage-triggered substitutes.
-    pub substitute: Vec<f64>,
-    /// Σ emergency (shortfall-triggered) use.
-    pub emergency: Vec<f64>,
-    /// Σ shortfall_t.
-    pub shortfall: Vec<f64>,
-    /// Number of trials with a shortfall at step t.
-    pub shortfall_count: Vec<u64>,
-    /// Σ over trials of each supplier's lost volume.
-    pub lost_by_supplier: Vec<f64>,
-    /// Σ over trials of the volume each event's supply effects remove (gross).
-    pub lost_by_event: Vec<f64>,
-}
-
-impl StepSums {
-    /// Zeroed sums for a model.
-    pub fn new(model: &Model) -> StepSums {
-        let n = model.steps;
-        StepSums {
-            demand: vec![0.0; n],
-            supply: vec![0.0; n],
-            lost: vec![0.0; n],
-            substitute: vec![0.0; n],
-            emergency: vec![0.0; n],
-            shortfall: vec![0.0; n],
-            shortfall_count: vec![0; n],
-            lost_by_supplier: vec![0.0; model.suppliers.len()],
-            lost_by_event: vec![0.0; model.events.len()],
-        }
-    }
-
-    /// Adds another group's sums (call in a fixed order for reproducible bytes).
-    pub fn add(&mut self, o: &StepSums) {
-        let pairs = [
-            (&mut self.demand, &o.demand),
-            (&mut self.supply, &o.supply),
-            (&mut self.lost, &o.lost),
-            (&mut self.substitute, &o.substitute),
-            (&mut self.emergency, &o.emergency),
-            (&mut self.shortfall, &o.shortfall),
-            (&mut self.lost_by_supplier, &o.lost_by_supplier),
-            (&mut self.lost_by_event, &o.lost_by_event),
-        ];
-        for (a, b) in pairs {
-            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        }
-        self.shortfall_count
-            .iter_mut()
-            .zip(&o.shortfall_count)
-            .for_each(|(x, y)| *x += y);
-    }
-}
-
-/// Maps storage levels to histogram bins: bin 0 holds the minimum exactly,
-/// bin `STORAGE_BINS + 1` capacity exactly, the rest split the range evenly.
-#[derive(Debug, Clone, Copy)]
-pub struct BinScale {
-    minimum: f64,
-    capacity: f64,
-    per_unit: f64,
-}
-
-impl BinScale {
-    /// The scale for a storage range.
-    pub fn new(minimum: f64, capacity: f64) -> BinScale {
-        let range = capacity - minimum;
-        BinScale {
-            minimum,
-            capacity,
-            per_unit: if range > 0.0 {
-                STORAGE_BINS as f64 / range
-            } else {
-                0.0
-            },
-        }
-    }
-
-    /// The bin of a level strictly between the minimum and capacity.
-    #[inline(always)]
-    pub fn interior(&self, level: f64) -> u16 {
-        let x = (level - self.minimum) * self.per_unit;
-        // `as` saturates (and truncates, which is `floor` here, x >= 0).
-        1 + lesser(x, (STORAGE_BINS - 1) as f64) as u16
-    }
-
-    /// The bin of `level` (the reference; the engine's storage loop finds
-    /// the floor and capacity cases in its own branches).
-    #[inline(always)]
-    pub fn bin(&self, level: f64) -> u16 {
-        if level <= self.minimum {
-            0
-        } else if level >= self.capacity {
-            STORAGE_BINS as u16 + 1
-        } else {
-            self.interior(level)
-        }
-    }
-}
+use crate::scenario::model::{EventCount, Model, OutageModel, Trigger};
 
 /// Where an event's effect lands.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -246,116 +111,21 @@ impl Workspace {
     }
 }
 
-/// A step-by-step record of one trial (for tests and diagnostics).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Trace {
-    /// Storage level at the start of the trial.
-    pub initial_level: f64,
-    /// Storage level at the end of each step.
-    pub level: Vec<f64>,
-    /// demand_t.
-    pub demand: Vec<f64>,
-    /// supply_t (arrivals from suppliers).
-    pub supply: Vec<f64>,
-    /// lost_t (at source).
-    pub lost: Vec<f64>,
-    /// Substitute arrivals (loss- and storage-triggered) at t.
-    pub substitute: Vec<f64>,
-    /// Emergency use at t.
-    pub emergency: Vec<f64>,
-    /// shortfall_t.
-    pub shortfall: Vec<f64>,
-    /// surplus_t.
-    pub surplus: Vec<f64>,
-}
-
-/// `min` for values known not to be NaN (a plain compare, cheaper than `f64::min`).
-#[inline(always)]
-fn lesser(a: f64, b: f64) -> f64 {
-    if a < b { a } else { b }
-}
-
-/// `max` for values known not to be NaN.
-#[inline(always)]
-fn greater(a: f64, b: f64) -> f64 {
-    if a > b { a } else { b }
-}
-
-/// `dst[i] += v * shape[i]`.
-#[inline]
-fn add_scaled(dst: &mut [f64], shape: &[f64], v: f64) {
-    dst.iter_mut().zip(shape).for_each(|(x, w)| *x += v * w);
-}
-
-/// Folds `xs` with `f` in four interleaved lanes (so that it vectorises),
-/// then the lanes pairwise, then the tail: a fixed order, so the same values
-/// give the same bits.
-#[inline(always)]
-fn fold4(xs: &[f64], identity: f64, f: impl Fn(f64, f64) -> f64) -> f64 {
-    let mut acc = [identity; 4];
-    let chunks = xs.chunks_exact(4);
-    let tail = chunks.remainder();
-    for c in chunks {
-        for k in 0..4 {
-            acc[k] = f(acc[k], c[k]);
-        }
-    }
-    let lanes = f(f(acc[0], acc[1]), f(acc[2], acc[3]));
-    tail.iter().fold(lanes, |a, &x| f(a, x))
-}
-
-/// `Σ xs` (see [`fold4`]).
-fn sum(xs: &[f64]) -> f64 {
-    fold4(xs, 0.0, |a, b| a + b)
-}
-
-/// The least of `xs`, which are not NaN (see [`fold4`]).
-fn min(xs: &[f64]) -> f64 {
-    fold4(xs, f64::INFINITY, lesser)
-}
-
-/// `acc[i] += xs[i]`.
-#[inline]
-fn add_into(acc: &mut [f64], xs: &[f64]) {
-    acc.iter_mut().zip(xs).for_each(|(a, x)| *a += x);
-}
-
-/// The storage-histogram bins of a group of trials, one row per step
-/// (`bins[t * stride + column]`), added into the histogram step by step
-/// afterwards so that the histogram is touched one row at a time.
-pub struct BinRows<'a> {
-    /// The buffer, steps × stride.
-    pub bins: &'a mut [u16],
-    /// Trials per row.
-    pub stride: usize,
-    /// This trial's column.
-    pub column: usize,
-}
-
-/// Adds `columns` trials' bins (see [`BinRows`]) into `hist`.
-pub fn add_bins(hist: &mut [u32], bins: &[u16], stride: usize, columns: usize) {
-    for (row, counts) in bins.chunks(stride).zip(hist.chunks_mut(HIST_WIDTH)) {
-        for &b in &row[..columns] {
-            counts[b as usize] += 1;
-        }
-    }
-}
-
 /// Runs trial `trial` of `model`, adding its per-step values to `sums`,
 /// recording its storage-histogram bins in `bins`, and writing its
-/// [`COLUMNS`] into `row`.
+/// columns into `row`; `observer` sees each step (pass `()` to see nothing).
 ///
 /// The phases are functions of their own, kept out of line: each is a loop
 /// over steps (or shocks) that the compiler optimises better alone than
 /// inlined into one large function (measured: 2% faster on japan-2024).
-pub fn run_trial(
+pub fn run_trial<O: Observer>(
     model: &Model,
     trial: u64,
     ws: &mut Workspace,
     sums: &mut StepSums,
     bins: BinRows<'_>,
-    row: &mut [f64],
-    mut trace: Option<&mut Trace>,
+    row: &mut Row,
+    observer: &mut O,
 ) {
     draw_events(model, trial, ws, sums);
     lay_losses(model, trial, ws, sums);
@@ -367,8 +137,8 @@ pub fn run_trial(
         .storage_initial
         .sample(&mut rng_storage)
         .clamp(minimum, capacity);
-    let totals = storage_loop(model, ws, sums, bins, initial_level, trace.as_deref_mut());
-    record(model, ws, sums, &totals, row, trace);
+    let totals = storage_loop(model, ws, sums, bins, initial_level, observer);
+    record(model, ws, sums, &totals, row, observer);
 }
 
 /// Phase 1: events: occurrences, their spans and effects; and the demand
@@ -616,195 +386,253 @@ fn draw_demand(model: &Model, trial: u64, ws: &mut Workspace) {
 /// Fills `out` with standard normal draws from `rng`, taken by value so that
 /// the generator's state can live in registers through the loop.
 #[inline(never)]
-fn standard_normals(mut rng: super::rng::StreamRng, out: &mut [f64]) {
+fn standard_normals(mut rng: StreamRng, out: &mut [f64]) {
     for z in out.iter_mut() {
         *z = StandardNormal.sample(&mut rng);
     }
 }
 
 /// A trial's totals from the step loop.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct LoopTotals {
     short: f64,
     peak: f64,
     short_steps: u64,
     short_events: u64,
     longest: u64,
+    /// First step with a shortfall, -1 while there is none.
     first: i64,
+    /// Steps in the current run of shortfalls.
+    run: u64,
     emergency: f64,
     surplus: f64,
     cost: f64,
+}
+
+impl LoopTotals {
+    fn new() -> LoopTotals {
+        LoopTotals {
+            first: -1,
+            ..LoopTotals::default()
+        }
+    }
+
+    /// Step `t` ends short by `short` (> 0).
+    #[inline(always)]
+    fn shortfall(&mut self, t: usize, short: f64) {
+        self.short += short;
+        self.peak = greater(self.peak, short);
+        self.short_steps += 1;
+        if self.run == 0 {
+            self.short_events += 1;
+            if self.first < 0 {
+                self.first = t as i64;
+            }
+        }
+        self.run += 1;
+        self.longest = self.longest.max(self.run);
+    }
+}
+
+/// Orders placed and not yet arrived: what lands at each step, and the
+/// total on its way (SCENARIO.md's `outstanding`, of every trigger).
+struct Orders<'a> {
+    arrivals: &'a mut [f64],
+    outstanding: f64,
+}
+
+impl Orders<'_> {
+    /// Places an order of `q` landing at step `at`.
+    #[inline(always)]
+    fn place(&mut self, at: usize, q: f64) {
+        self.arrivals[at] += q;
+        self.outstanding += q;
+    }
+
+    /// Takes delivery of what lands at step `t`.
+    #[inline(always)]
+    fn land(&mut self, t: usize) -> f64 {
+        let arrived = self.arrivals[t];
+        self.outstanding -= arrived;
+        arrived
+    }
+}
+
+/// Loss-triggered orders at step `t` against `need` (the volume lost at
+/// source), from `sources` in file order; an order that would arrive after
+/// the horizon is not placed.
+#[inline(always)]
+fn order_for_losses(
+    sources: &mut [Source],
+    mut need: f64,
+    t: usize,
+    avail: &[f64],
+    orders: &mut Orders<'_>,
+    cost: &mut f64,
+) {
+    let steps = orders.arrivals.len();
+    for source in sources.iter_mut() {
+        if need <= 0.0 {
+            break;
+        }
+        let arrive = t + source.lead;
+        if arrive >= steps {
+            continue;
+        }
+        let q = source.draw(need, avail, t);
+        if q > 0.0 {
+            orders.place(arrive, q);
+            *cost += q * source.cost;
+            need -= q;
+        }
+    }
+}
+
+/// Storage-triggered orders after step `t`'s balance, from `sources` in
+/// file order: each tops storage up towards its own target, net of what is
+/// already on its way.
+#[inline(always)]
+fn order_for_storage(
+    sources: &mut [Source],
+    level: f64,
+    t: usize,
+    avail: &[f64],
+    orders: &mut Orders<'_>,
+    cost: &mut f64,
+) {
+    let steps = orders.arrivals.len();
+    for source in sources.iter_mut() {
+        let arrive = t + source.lead;
+        if arrive >= steps {
+            continue;
+        }
+        let want = source.target - level - orders.outstanding;
+        if want <= 0.0 {
+            continue;
+        }
+        let q = source.draw(want, avail, t);
+        if q > 0.0 {
+            orders.place(arrive, q);
+            *cost += q * source.cost;
+        }
+    }
+}
+
+/// Emergency cover of a `gap` below the floor at step `t`: the
+/// shortfall-triggered sources in file order, each giving what it can until
+/// the gap is closed. Returns (the cover used, the gap left); adds the cost.
+#[inline(always)]
+fn cover(
+    sources: &mut [Source],
+    mut gap: f64,
+    avail: &[f64],
+    t: usize,
+    cost: &mut f64,
+) -> (f64, f64) {
+    let mut emergency = 0.0;
+    for source in sources.iter_mut() {
+        if gap <= 0.0 {
+            break;
+        }
+        let q = source.draw(gap, avail, t);
+        if q > 0.0 {
+            emergency += q;
+            *cost += q * source.cost;
+            gap -= q;
+        }
+    }
+    (emergency, gap)
 }
 
 /// Phase 5: the step loop: orders and the storage balance, the only part that
 /// depends on the storage level and so must run step after step; it also
 /// writes each step's storage-histogram bin.
 #[inline(never)]
-fn storage_loop(
+fn storage_loop<O: Observer>(
     model: &Model,
     ws: &mut Workspace,
     sums: &mut StepSums,
-    bins: BinRows<'_>,
+    mut bins: BinRows<'_>,
     initial_level: f64,
-    mut trace: Option<&mut Trace>,
+    observer: &mut O,
 ) -> LoopTotals {
     let steps = model.steps;
     let (minimum, capacity) = (model.storage_minimum, model.storage_capacity);
     let mut level = initial_level;
-    if let Some(tr) = trace.as_deref_mut() {
-        *tr = Trace {
-            initial_level,
-            emergency: vec![0.0; steps],
-            shortfall: vec![0.0; steps],
-            surplus: vec![0.0; steps],
-            ..Trace::default()
-        };
-    }
+    observer.start(initial_level, steps);
 
     let [loss_sources, storage_sources, shortfall_sources] = &mut ws.sources;
-    let mut outstanding = 0.0;
-    let (mut total_short, mut peak, mut short_steps, mut short_events) = (0.0, 0.0f64, 0u64, 0u64);
-    let (mut run, mut longest, mut first) = (0u64, 0u64, -1i64);
-    let (mut emergency_used, mut total_surplus, mut cost) = (0.0, 0.0, 0.0);
+    let mut tot = LoopTotals::new();
     let demand = &ws.demand[..steps];
     let supply = &ws.supply[..steps];
     let lost = &ws.lost[..steps];
-    let arrivals = &mut ws.arrivals[..steps];
+    let mut orders = Orders {
+        arrivals: &mut ws.arrivals[..steps],
+        outstanding: 0.0,
+    };
     let levels = &mut ws.level[..steps];
     let avail = &ws.avail[..];
     let scale = BinScale::new(minimum, capacity);
     for t in 0..steps {
         let d = demand[t];
-
-        // Loss-triggered orders, in file order.
-        let mut need = lost[t];
-        for source in loss_sources.iter_mut() {
-            if need <= 0.0 {
-                break;
-            }
-            let arrive = t + source.lead;
-            if arrive >= steps {
-                continue;
-            }
-            let q = source.draw(need, avail, t);
-            if q > 0.0 {
-                arrivals[arrive] += q;
-                outstanding += q;
-                cost += q * source.cost;
-                need -= q;
-            }
-        }
+        order_for_losses(loss_sources, lost[t], t, avail, &mut orders, &mut tot.cost);
 
         // Storage balance. The inflow does not depend on the level, so the
         // step-to-step dependency is a single addition.
-        let arrived = arrivals[t];
-        // Every order placed and not yet arrived (SCENARIO.md), of any trigger.
-        outstanding -= arrived;
+        let arrived = orders.land(t);
         let x = level + (supply[t] + arrived - d);
-        // The histogram bin comes with the branch: 0 at the floor, the top
-        // one at capacity (a level exactly at either takes that branch).
+        // The histogram bin comes with the branch: the floor's, capacity's
+        // (a level exactly at either takes that branch) or an interior one.
         let bin;
         if x <= minimum {
-            let mut gap = minimum - x;
-            let mut emergency = 0.0;
-            for source in shortfall_sources.iter_mut() {
-                if gap <= 0.0 {
-                    break;
-                }
-                let q = source.draw(gap, avail, t);
-                if q > 0.0 {
-                    emergency += q;
-                    cost += q * source.cost;
-                    gap -= q;
-                }
-            }
+            let (emergency, gap) = cover(shortfall_sources, minimum - x, avail, t, &mut tot.cost);
             // Remainders below 1e-9 of demand are floating-point noise.
             let short = if gap > 1e-9 * d { gap } else { 0.0 };
             level = minimum;
-            bin = 0;
+            bin = BinScale::FLOOR;
             if emergency > 0.0 {
                 sums.emergency[t] += emergency;
-                emergency_used += emergency;
+                tot.emergency += emergency;
             }
             if short > 0.0 {
                 sums.shortfall[t] += short;
                 sums.shortfall_count[t] += 1;
-                total_short += short;
-                peak = greater(peak, short);
-                short_steps += 1;
-                if run == 0 {
-                    short_events += 1;
-                    if first < 0 {
-                        first = t as i64;
-                    }
-                }
-                run += 1;
-                longest = longest.max(run);
+                tot.shortfall(t, short);
             } else {
-                run = 0;
+                tot.run = 0;
             }
-            if let Some(tr) = trace.as_deref_mut() {
-                tr.emergency[t] = emergency;
-                tr.shortfall[t] = short;
-            }
+            observer.emergency(t, emergency);
+            observer.shortfall(t, short);
         } else {
-            run = 0;
+            tot.run = 0;
             if x >= capacity {
                 let surplus = x - capacity;
-                total_surplus += surplus;
+                tot.surplus += surplus;
                 level = capacity;
-                bin = STORAGE_BINS as u16 + 1;
-                if let Some(tr) = trace.as_deref_mut() {
-                    tr.surplus[t] = surplus;
-                }
+                bin = BinScale::FULL;
+                observer.surplus(t, surplus);
             } else {
                 level = x;
                 bin = scale.interior(x);
             }
         }
         levels[t] = level;
-        bins.bins[t * bins.stride + bins.column] = bin;
+        bins.set(t, bin);
 
-        // Storage-triggered orders, in file order.
-        for source in storage_sources.iter_mut() {
-            let arrive = t + source.lead;
-            if arrive >= steps {
-                continue;
-            }
-            let want = source.target - level - outstanding;
-            if want <= 0.0 {
-                continue;
-            }
-            let q = source.draw(want, avail, t);
-            if q > 0.0 {
-                arrivals[arrive] += q;
-                outstanding += q;
-                cost += q * source.cost;
-            }
-        }
+        order_for_storage(storage_sources, level, t, avail, &mut orders, &mut tot.cost);
     }
-    LoopTotals {
-        short: total_short,
-        peak,
-        short_steps,
-        short_events,
-        longest,
-        first,
-        emergency: emergency_used,
-        surplus: total_surplus,
-        cost,
-    }
+    tot
 }
 
 /// Phase 6: per-step sums and the trial's totals, from the per-step buffers.
 #[inline(never)]
-fn record(
+fn record<O: Observer>(
     model: &Model,
     ws: &mut Workspace,
     sums: &mut StepSums,
-    totals: &LoopTotals,
-    row: &mut [f64],
-    trace: Option<&mut Trace>,
+    tot: &LoopTotals,
+    row: &mut Row,
+    observer: &mut O,
 ) {
     let steps = model.steps;
     let demand = &ws.demand[..steps];
@@ -816,30 +644,29 @@ fn record(
     add_into(&mut sums.supply[..steps], supply);
     add_into(&mut sums.lost[..steps], lost);
     add_into(&mut sums.substitute[..steps], arrivals);
-    let storage_min = min(levels);
-    let (total_demand, total_lost, sub_used) = (sum(demand), sum(lost), sum(arrivals));
-    if let Some(tr) = trace {
-        tr.level = levels.to_vec();
-        tr.demand = demand.to_vec();
-        tr.supply = supply.to_vec();
-        tr.lost = lost.to_vec();
-        tr.substitute = arrivals.to_vec();
+    observer.finish(Series {
+        level: levels,
+        demand,
+        supply,
+        lost,
+        substitute: arrivals,
+    });
+    for c in Column::ALL {
+        row[c.index()] = match c {
+            Column::Shortfall => tot.short,
+            Column::ShortfallPeak => tot.peak,
+            Column::ShortfallSteps => tot.short_steps as f64,
+            Column::ShortfallEvents => tot.short_events as f64,
+            Column::LongestShortfallSteps => tot.longest as f64,
+            Column::FirstShortfallStep => tot.first as f64,
+            Column::StorageMin => min(levels),
+            Column::Demand => sum(demand),
+            Column::SupplyLost => sum(lost),
+            Column::SubstituteUsed => sum(arrivals),
+            Column::EmergencyUsed => tot.emergency,
+            Column::Surplus => tot.surplus,
+            Column::Cost => tot.cost,
+        };
     }
     arrivals.fill(0.0);
-
-    row.copy_from_slice(&[
-        totals.short,
-        totals.peak,
-        totals.short_steps as f64,
-        totals.short_events as f64,
-        totals.longest as f64,
-        totals.first as f64,
-        storage_min,
-        total_demand,
-        total_lost,
-        sub_used,
-        totals.emergency,
-        totals.surplus,
-        totals.cost,
-    ]);
 }

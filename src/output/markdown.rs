@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use crate::Summary;
+use crate::engine::Column;
+use crate::report::text::group_thousands;
+use crate::report::{Chart, Format, Summary};
 
 /// Formats a number with `digits` significant decimals, without noise.
 fn num(x: f64, decimals: usize) -> String {
@@ -25,9 +27,9 @@ fn pct(x: f64) -> String {
 }
 
 /// Renders summary.md; `charts` are the chart formats written beside it.
-pub fn render(s: &Summary, charts: &[crate::plot::Format]) -> String {
+pub fn render(s: &Summary, charts: &[Format]) -> String {
     let m = &s.metrics;
-    let short = m.column("shortfall").expect("shortfall column");
+    let short = m.column(Column::Shortfall);
     let u = &s.unit;
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", s.title);
@@ -93,36 +95,35 @@ pub fn render(s: &Summary, charts: &[crate::plot::Format]) -> String {
         "| Shortfall CVaR95 (mean of worst 5%), {u} | {} | |",
         num(short.cvar95, 4)
     );
-    if let Some(st) = m.column("storage_min") {
+    let st = m.column(Column::StorageMin);
+    let _ = writeln!(
+        out,
+        "| Lowest storage level, median trial, {u} | {} | {} – {} |",
+        num(st.p50, 3),
+        num(st.p50_ci[0], 3),
+        num(st.p50_ci[1], 3)
+    );
+    for (col, label) in [
+        (Column::SupplyLost, "Supply lost at source"),
+        (Column::SubstituteUsed, "Substitute deliveries"),
+        (Column::EmergencyUsed, "Emergency cover used"),
+    ] {
+        let c = m.column(col);
         let _ = writeln!(
             out,
-            "| Lowest storage level, median trial, {u} | {} | {} – {} |",
-            num(st.p50, 3),
-            num(st.p50_ci[0], 3),
-            num(st.p50_ci[1], 3)
+            "| {label} (mean), {u} | {} ± {} (SE) | |",
+            num(c.mean, 3),
+            num(c.se, 3)
         );
     }
-    for (col, label) in [
-        ("supply_lost", "Supply lost at source"),
-        ("substitute_used", "Substitute deliveries"),
-        ("emergency_used", "Emergency cover used"),
-    ] {
-        if let Some(c) = m.column(col) {
-            let _ = writeln!(
-                out,
-                "| {label} (mean), {u} | {} ± {} (SE) | |",
-                num(c.mean, 3),
-                num(c.se, 3)
-            );
-        }
-    }
-    if let Some(c) = m.column("cost").filter(|c| c.mean > 0.0) {
+    let cost = m.column(Column::Cost);
+    if cost.mean > 0.0 {
         let currency = s.currency.as_deref().unwrap_or("cost units");
         let _ = writeln!(
             out,
             "| Substitute cost (mean), {currency} | {} ± {} (SE) | |",
-            num(c.mean, 2),
-            num(c.se, 2)
+            num(cost.mean, 2),
+            num(cost.se, 2)
         );
     }
     let _ = writeln!(out);
@@ -130,7 +131,6 @@ pub fn render(s: &Summary, charts: &[crate::plot::Format]) -> String {
         out,
         "Quantile intervals are distribution-free (order statistics, binomial). P(shortfall) and EUE intervals are ±1.96 SE."
     );
-    use crate::plot::Format;
     let shown = if charts.contains(&Format::Png) {
         Some(Format::Png)
     } else {
@@ -138,11 +138,15 @@ pub fn render(s: &Summary, charts: &[crate::plot::Format]) -> String {
     };
     if let Some(fmt) = shown {
         let _ = writeln!(out, "\n## Charts\n");
-        for (stem, _) in crate::plot::CHARTS {
-            let title = crate::plot::chart_title(stem);
-            let _ = write!(out, "![{title}]({stem}.{})", fmt.ext());
+        for chart in Chart::ALL {
+            let title = chart.title();
+            let _ = write!(out, "![{title}]({})", chart.file_name(fmt));
             if fmt == Format::Png && charts.contains(&Format::Svg) {
-                let _ = write!(out, "\n\n[{title} (SVG, vector)]({stem}.svg)");
+                let _ = write!(
+                    out,
+                    "\n\n[{title} (SVG, vector)]({})",
+                    chart.file_name(Format::Svg)
+                );
             }
             let _ = writeln!(out, "\n");
         }
@@ -177,7 +181,7 @@ pub fn comparison_table(summaries: &[Summary]) -> String {
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
     for s in summaries {
         let m = &s.metrics;
-        let sh = m.column("shortfall").expect("shortfall column");
+        let sh = m.column(Column::Shortfall);
         let p = m.shortfall_probability;
         let pd = decimals_for(p.se * 100.0);
         let q = |v: f64, ci: [f64; 2]| {
@@ -188,7 +192,7 @@ pub fn comparison_table(summaries: &[Summary]) -> String {
             out,
             "| {} | {} | {:.pd$}% ± {:.pd$}% | {} | {} | {} | {} | {} |",
             s.scenario,
-            crate::plot::theme::group_thousands(s.trials),
+            group_thousands(s.trials),
             p.mean * 100.0,
             p.se * 100.0,
             plus_minus(m.eue.mean, m.eue.se),

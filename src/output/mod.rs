@@ -1,143 +1,143 @@
-//! Writers for a run's files. Every file is written to a temporary file in
-//! the destination folder and renamed into place, so an interrupted run
-//! never leaves a half-written file behind.
+//! A run's files: one module per format, each with its writer and its
+//! reader. Every file is written through [`crate::atomic`], so an
+//! interrupted run never leaves a half-written file behind.
+//!
+//! - [`json`]: summary.json (written and read back) and run.json;
+//! - [`timeseries`]: the per-step file, timeseries.csv;
+//! - [`trials`]: trials.npy and trials.csv;
+//! - [`markdown`]: summary.md and the comparison table of `shortfall table`.
+//!
+//! Charts are drawn by `plot`; this module only knows their file names
+//! ([`crate::report::charts`]).
 
+pub mod json;
 pub mod markdown;
+pub mod timeseries;
+pub mod trials;
 
-use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use ndarray_npy::WriteNpyExt;
-use serde::Serialize;
-
-use crate::engine::{COLUMNS, SimOutput};
+use crate::atomic::atomic_write;
+use crate::engine::{Column, SimOutput};
 use crate::error::Error;
+use crate::report::{Chart, Format, Summary, files};
 use crate::stats::StepRow;
-use crate::stats::steps::TIMESERIES_COLUMNS;
 
-/// A temporary file beside `path` (same folder, so the final rename is
-/// atomic), ending in `suffix`.
-pub fn temp_beside(path: &Path, suffix: &str) -> Result<tempfile::NamedTempFile, Error> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    tempfile::Builder::new()
-        .prefix(".shortfall-")
-        .suffix(suffix)
-        .tempfile_in(dir)
-        .map_err(|e| write_error(path, &e))
-}
-
-/// Gives a finished temporary file ordinary permissions and renames it over `path`.
-pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
-    // Temporary files are private (0600); results are ordinary files.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| write_error(path, &e))?;
-    }
-    tmp.persist(path).map_err(|e| write_error(path, &e.error))?;
-    Ok(())
-}
-
-fn write_error(path: &Path, e: &dyn std::fmt::Display) -> Error {
-    Error::Write {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
-
-/// Writes `path` atomically: `fill` writes into a temporary file beside it,
-/// which is renamed over `path` only when everything succeeded. A run that is
-/// interrupted or fails leaves either the old file or the new one, never a
-/// half-written one. (The data is not forced to disk with fsync: that
-/// guards against power loss, not interruption, and costs seconds.)
-pub fn atomic_write(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), Error> {
-    let tmp = temp_beside(path, ".tmp")?;
-    {
-        let mut w = BufWriter::new(tmp.as_file());
-        fill(&mut w).map_err(|e| write_error(path, &e))?;
-        w.flush().map_err(|e| write_error(path, &e))?;
-    }
-    publish(tmp, path)
-}
-
-/// Writes a value as pretty JSON with a final newline.
-pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
-    atomic_write(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, value)?;
-        w.write_all(b"\n")
-    })
-}
-
-/// Formats a float for CSV: shortest text that reads back to the same value.
-pub fn fmt_f64(x: f64) -> String {
-    if x == x.trunc() && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:?}")
-    }
-}
-
-/// Writes timeseries.csv.
-pub fn write_timeseries(path: &Path, rows: &[StepRow]) -> Result<(), Error> {
-    atomic_write(path, |w| {
-        writeln!(w, "{}", TIMESERIES_COLUMNS.join(","))?;
-        for r in rows {
-            let mut fields = vec![r.step.to_string(), r.date.clone()];
-            fields.extend(
-                [
-                    r.demand_mean,
-                    r.supply_mean,
-                    r.lost_mean,
-                    r.substitute_mean,
-                    r.shortfall_mean,
-                    r.shortfall_prob,
-                ]
-                .into_iter()
-                .chain(r.storage)
-                .chain([r.emergency_mean])
-                .map(fmt_f64),
-            );
-            writeln!(w, "{}", fields.join(","))?;
-        }
-        Ok(())
-    })
-}
-
-/// Writes the per-trial table as `trials.npy` (float64, trials × columns).
-pub fn write_trials_npy(path: &Path, sim: &SimOutput) -> Result<(), Error> {
-    atomic_write(path, |w| {
-        sim.table
-            .write_npy(w)
-            .map_err(|e| io::Error::other(e.to_string()))
-    })
-}
-
-/// Writes the per-trial table as `trials.csv`, with a `trial` index column.
-pub fn write_trials_csv(path: &Path, sim: &SimOutput) -> Result<(), Error> {
-    atomic_write(path, |w| {
-        writeln!(w, "trial,{}", COLUMNS.join(","))?;
-        for (i, row) in sim.table.rows().into_iter().enumerate() {
-            let trial = sim.trials.start + i as u64;
-            let fields: Vec<String> = row.iter().map(|x| fmt_f64(*x)).collect();
-            writeln!(w, "{trial},{}", fields.join(","))?;
-        }
-        Ok(())
-    })
-}
+pub use json::{read_summary, write_json};
+pub use timeseries::{read_timeseries, write_timeseries};
+pub use trials::{read_trials_npy, write_trials_csv, write_trials_npy};
 
 /// Creates the output folder `out/name` (and its parents).
 pub fn create_dir(out: &Path, name: &str) -> Result<PathBuf, Error> {
     let dir = out.join(name);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Write {
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
         path: dir.clone(),
-        message: e.to_string(),
+        source,
     })?;
     Ok(dir)
+}
+
+/// Writes summary.json and timeseries.csv into `dir`; returns their paths.
+pub fn write_summary_files(
+    dir: &Path,
+    summary: &Summary,
+    steps: &[StepRow],
+) -> Result<Vec<PathBuf>, Error> {
+    let json = dir.join(files::SUMMARY_JSON);
+    write_json(&json, summary)?;
+    let csv = dir.join(files::TIMESERIES_CSV);
+    write_timeseries(&csv, steps)?;
+    Ok(vec![json, csv])
+}
+
+/// Writes the per-trial table into `dir`: trials.npy, and trials.csv when
+/// `csv` is set; returns their paths.
+pub fn write_trial_files(dir: &Path, sim: &SimOutput, csv: bool) -> Result<Vec<PathBuf>, Error> {
+    let npy = dir.join(files::TRIALS_NPY);
+    write_trials_npy(&npy, sim)?;
+    let mut written = vec![npy];
+    if csv {
+        let path = dir.join(files::TRIALS_CSV);
+        write_trials_csv(&path, sim)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes summary.md into `dir`, linking the charts of the given formats.
+pub fn write_summary_md(
+    dir: &Path,
+    summary: &Summary,
+    charts: &[Format],
+) -> Result<PathBuf, Error> {
+    let md = markdown::render(summary, charts);
+    let path = dir.join(files::SUMMARY_MD);
+    atomic_write(&path, |w| w.write_all(md.as_bytes()))?;
+    Ok(path)
+}
+
+/// Removes files an earlier run (or plot) wrote into `dir` that this one did
+/// not: chart files of other formats or after --no-charts, and with
+/// `trials_csv` also a trials.csv not written now. A results folder then
+/// never mixes two runs. Only the file names shortfall writes are touched.
+pub fn remove_stale(dir: &Path, written: &[PathBuf], trials_csv: bool) {
+    let mut ours: Vec<String> = Vec::new();
+    if trials_csv {
+        ours.push(files::TRIALS_CSV.into());
+    }
+    for chart in Chart::ALL {
+        for format in Format::ALL {
+            ours.push(chart.file_name(format));
+        }
+    }
+    for name in ours {
+        let path = dir.join(&name);
+        if !written.contains(&path) && path.exists() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// A finished run read back from its folder (what `shortfall plot` needs).
+#[derive(Debug, Clone)]
+pub struct FinishedRun {
+    /// summary.json.
+    pub summary: Summary,
+    /// The `shortfall` column of trials.npy, in trial order.
+    pub shortfall: Vec<f64>,
+    /// timeseries.csv.
+    pub steps: Vec<StepRow>,
+}
+
+/// Reads a finished run's summary.json, trials.npy and timeseries.csv.
+pub fn read_run(dir: &Path) -> Result<FinishedRun, Error> {
+    let summary_path = dir.join(files::SUMMARY_JSON);
+    let summary = read_summary(&summary_path)?;
+    let name = Column::Shortfall.name();
+    let col = summary
+        .columns
+        .iter()
+        .position(|c| c == name)
+        .ok_or_else(|| Error::BadFile {
+            path: summary_path.clone(),
+            message: format!("`columns` lacks {name}"),
+        })?;
+    let table = read_trials_npy(&dir.join(files::TRIALS_NPY))?;
+    if col >= table.ncols() {
+        return Err(Error::BadFile {
+            path: dir.join(files::TRIALS_NPY),
+            message: format!(
+                "has {} columns, but summary.json lists {}",
+                table.ncols(),
+                summary.columns.len()
+            ),
+        });
+    }
+    let shortfall = table.column(col).to_vec();
+    let steps = read_timeseries(&dir.join(files::TIMESERIES_CSV))?;
+    Ok(FinishedRun {
+        summary,
+        shortfall,
+        steps,
+    })
 }

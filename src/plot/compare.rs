@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use plotters::prelude::*;
 
 use super::theme::{Key, Meta, Theme, fmt_volume, frame, legend_below, palette};
-use super::{Format, exceedance, png_file, svg_string};
+use super::{Drawing, exceedance, theme_for, write_image};
 use crate::error::Error;
+use crate::report::Format;
 
 /// One scenario's curve: a label and its per-trial total shortfall, sorted ascending.
 #[derive(Debug, Clone)]
@@ -30,36 +31,18 @@ pub struct TornadoBar {
     pub high: f64,
 }
 
+/// Writes `drawing` to `path_stem.EXT` in each format.
 fn write_chart(
     path_stem: &Path,
     formats: &[Format],
     png_width: u32,
-    draw_svg: impl Fn(
-        &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-        &Theme,
-    ) -> Result<(), String>,
-    draw_png: impl Fn(
-        &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
-        &Theme,
-    ) -> Result<(), String>,
+    drawing: &impl Drawing,
 ) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for &f in formats {
         // Append the extension: a stem such as "sbl-0.21" keeps its dot.
         let path = PathBuf::from(format!("{}.{}", path_stem.display(), f.ext()));
-        let theme = f.theme(png_width);
-        match f {
-            Format::Svg => {
-                let svg = svg_string(&theme, |root| draw_svg(root, &theme)).map_err(|m| {
-                    Error::Write {
-                        path: path.clone(),
-                        message: m,
-                    }
-                })?;
-                crate::output::atomic_write(&path, |w| w.write_all(svg.as_bytes()))?;
-            }
-            Format::Png => png_file(&path, &theme, |root| draw_png(root, &theme))?,
-        }
+        write_image(&path, f, &theme_for(f, png_width), drawing)?;
         out.push(path);
     }
     Ok(out)
@@ -84,25 +67,31 @@ pub fn exceedance_overlay(
         path_stem,
         formats,
         png_width,
-        |root, theme| draw_overlay(root, theme, meta, unit, &list),
-        |root, theme| draw_overlay(root, theme, meta, unit, &list),
+        &Overlay {
+            meta,
+            unit,
+            curves: &list,
+        },
     )
 }
 
-fn draw_overlay<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
-    theme: &Theme,
-    meta: &Meta,
-    unit: &str,
-    curves: &[(String, &[f64])],
-) -> Result<(), String> {
-    let area = frame(
-        root,
-        theme,
-        meta,
-        "Shortfall exceedance: scenarios compared",
-    )?;
-    exceedance::draw_curves(&area, theme, curves, unit, true)
+/// Exceedance curves of several runs on one chart.
+struct Overlay<'a> {
+    meta: &'a Meta,
+    unit: &'a str,
+    curves: &'a [(String, &'a [f64])],
+}
+
+impl Drawing for Overlay<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+        theme: &Theme,
+    ) -> Result<(), String> {
+        let title = "Shortfall exceedance: scenarios compared";
+        let area = frame(root, theme, self.meta, title)?;
+        exceedance::draw_curves(&area, theme, self.curves, self.unit, true)
+    }
 }
 
 /// Writes a tornado chart to `path_stem.{svg,png}` (PNGs `png_width` pixels wide): bars from the measure at
@@ -123,9 +112,38 @@ pub fn tornado(
         path_stem,
         formats,
         png_width,
-        |root, theme| draw_tornado(root, theme, meta, measure, baseline, &sorted),
-        |root, theme| draw_tornado(root, theme, meta, measure, baseline, &sorted),
+        &Tornado {
+            meta,
+            measure,
+            baseline,
+            bars: &sorted,
+        },
     )
+}
+
+/// Bars of a one-at-a-time sensitivity, widest first.
+struct Tornado<'a> {
+    meta: &'a Meta,
+    measure: &'a str,
+    baseline: f64,
+    bars: &'a [&'a TornadoBar],
+}
+
+impl Drawing for Tornado<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+        theme: &Theme,
+    ) -> Result<(), String> {
+        draw_tornado(
+            root,
+            theme,
+            self.meta,
+            self.measure,
+            self.baseline,
+            self.bars,
+        )
+    }
 }
 
 fn draw_tornado<DB: DrawingBackend>(

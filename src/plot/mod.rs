@@ -1,8 +1,10 @@
 //! Charts for papers: SVG (vector) and PNG (2400 px wide), one file per chart.
 //!
-//! Charts are drawn from [`ChartData`], which is built either from a run in
-//! memory ([`ChartData::from_run`]) or from a finished run's files
-//! ([`ChartData::load`], used by `shortfall plot`); both give the same bytes.
+//! Charts are drawn from [`ChartData`], which is built from a run's report
+//! (its [`Summary`], the sorted total shortfall of every trial and the
+//! per-step rows), whether the run is in memory or read back from its
+//! folder by `shortfall plot`: both give the same bytes. Which charts exist,
+//! their titles and their file names are in [`crate::report::charts`].
 
 pub mod compare;
 mod distribution;
@@ -14,56 +16,22 @@ mod timeline;
 
 use std::path::{Path, PathBuf};
 
-use ndarray::Array2;
-use ndarray_npy::ReadNpyExt;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::Summary;
-use crate::engine::SimOutput;
-use crate::engine::trial::column;
+use crate::atomic::{atomic_write, publish, temp_beside};
+use crate::engine::Column;
 use crate::error::Error;
+use crate::report::charts::SVG_WIDTH;
+use crate::report::{Chart, Format, Summary};
 use crate::stats::StepRow;
-use crate::stats::summary::sorted_total;
 use theme::{Meta, Theme};
 
-/// Image formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Scalable vector graphics, 1200 × 750 user units.
-    Svg,
-    /// PNG, 2400 pixels wide by default (see `--png-width`).
-    Png,
-}
-
-impl Format {
-    /// File extension.
-    pub fn ext(self) -> &'static str {
-        match self {
-            Format::Svg => "svg",
-            Format::Png => "png",
-        }
-    }
-
-    /// Parses a comma-separated list such as `svg,png`.
-    pub fn parse_list(text: &str) -> Result<Vec<Format>, Error> {
-        text.split(',')
-            .map(|s| match s.trim() {
-                "svg" => Ok(Format::Svg),
-                "png" => Ok(Format::Png),
-                other => Err(Error::Usage(format!(
-                    "--format: unknown chart format \"{other}\"; allowed: svg, png (comma-separated)"
-                ))),
-            })
-            .collect()
-    }
-
-    /// The theme for this format; PNGs are `png_width` pixels wide.
-    pub(crate) fn theme(self, png_width: u32) -> Theme {
-        match self {
-            Format::Svg => Theme::new(1200),
-            Format::Png => Theme::new(png_width),
-        }
+/// The theme for a format; PNGs are `png_width` pixels wide.
+pub(crate) fn theme_for(format: Format, png_width: u32) -> Theme {
+    match format {
+        Format::Svg => Theme::new(SVG_WIDTH),
+        Format::Png => Theme::new(png_width),
     }
 }
 
@@ -109,15 +77,8 @@ fn meta_of(s: &Summary) -> Meta {
 
 impl ChartData {
     /// From a summary, the sorted per-trial total shortfall and the per-step rows.
-    pub fn from_parts(
-        summary: &Summary,
-        shortfall_sorted: Vec<f64>,
-        steps: Vec<StepRow>,
-    ) -> ChartData {
-        let sh = summary
-            .metrics
-            .column("shortfall")
-            .expect("shortfall stats");
+    pub fn new(summary: &Summary, shortfall_sorted: Vec<f64>, steps: Vec<StepRow>) -> ChartData {
+        let sh = summary.metrics.column(Column::Shortfall);
         ChartData {
             meta: meta_of(summary),
             unit: summary.unit.clone(),
@@ -147,38 +108,6 @@ impl ChartData {
         }
     }
 
-    /// From a run in memory; `steps` are its per-step rows (as written to
-    /// timeseries.csv).
-    pub fn from_run(sim: &SimOutput, summary: &Summary, steps: Vec<StepRow>) -> ChartData {
-        let col = column("shortfall").expect("shortfall column");
-        ChartData::from_parts(summary, sorted_total(sim.table.column(col)), steps)
-    }
-
-    /// From a finished run's folder (summary.json, timeseries.csv, trials.npy).
-    pub fn load(dir: &Path) -> Result<(Summary, ChartData), Error> {
-        let summary = crate::read_summary(&dir.join("summary.json"))?;
-        let col = summary
-            .columns
-            .iter()
-            .position(|c| c == "shortfall")
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "{}: `columns` lacks shortfall",
-                    dir.join("summary.json").display()
-                ))
-            })?;
-        let np = dir.join("trials.npy");
-        let file = std::fs::File::open(&np).map_err(|source| Error::Read {
-            path: np.clone(),
-            source,
-        })?;
-        let table = Array2::<f64>::read_npy(file)
-            .map_err(|e| Error::Usage(format!("{}: {e}", np.display())))?;
-        let steps = read_timeseries(&dir.join("timeseries.csv"))?;
-        let data = ChartData::from_parts(&summary, sorted_total(table.column(col)), steps);
-        Ok((summary, data))
-    }
-
     /// Fraction of trials with no shortfall.
     pub fn p_none(&self) -> f64 {
         let zero = self.shortfall_sorted.partition_point(|x| *x <= 0.0);
@@ -186,67 +115,54 @@ impl ChartData {
     }
 }
 
-fn read_timeseries(path: &Path) -> Result<Vec<StepRow>, Error> {
-    let bad = |e: &dyn std::fmt::Display| Error::Usage(format!("{}: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut reader = csv::Reader::from_reader(file);
-    let headers = reader.headers().map_err(|e| bad(&e))?.clone();
-    let idx = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| bad(&format!("missing column {name}")))
-    };
-    let names = crate::stats::steps::TIMESERIES_COLUMNS;
-    let cols: Vec<usize> = names.iter().map(|n| idx(n)).collect::<Result<_, _>>()?;
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let r = record.map_err(|e| bad(&e))?;
-        let f = |i: usize| -> Result<f64, Error> {
-            r.get(cols[i])
-                .unwrap_or("")
-                .parse::<f64>()
-                .map_err(|e| bad(&e))
-        };
-        rows.push(StepRow {
-            step: f(0)? as usize,
-            date: r.get(cols[1]).unwrap_or("").to_string(),
-            demand_mean: f(2)?,
-            supply_mean: f(3)?,
-            lost_mean: f(4)?,
-            substitute_mean: f(5)?,
-            shortfall_mean: f(6)?,
-            shortfall_prob: f(7)?,
-            storage: [f(8)?, f(9)?, f(10)?, f(11)?, f(12)?],
-            emergency_mean: f(13)?,
-        });
-    }
-    Ok(rows)
+/// Something that draws itself on any plotters backend (SVG or bitmap).
+pub(crate) trait Drawing {
+    /// Draws on `area` in `theme`'s sizes.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), String>;
 }
 
-/// The charts written for every run: (file stem, whether it is tall).
-pub const CHARTS: [(&str, bool); 5] = [
-    ("shortfall_distribution", false),
-    ("exceedance", false),
-    ("storage_fan", false),
-    ("shortfall_over_time", true),
-    ("lost_supply", false),
-];
+/// One of a run's charts of its data.
+struct RunChart<'a> {
+    chart: Chart,
+    data: &'a ChartData,
+}
 
-macro_rules! dispatch {
-    ($name:expr, $area:expr, $data:expr, $theme:expr) => {
-        match $name {
-            "shortfall_distribution" => distribution::draw($area, $data, $theme),
-            "exceedance" => exceedance::draw($area, $data, $theme),
-            "storage_fan" => storage::draw($area, $data, $theme),
-            "shortfall_over_time" => timeline::draw($area, $data, $theme),
-            "lost_supply" => missing::draw($area, $data, $theme),
-            other => Err(format!("unknown chart {other}")),
+impl Drawing for RunChart<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), String> {
+        let data = self.data;
+        match self.chart {
+            Chart::ShortfallDistribution => distribution::draw(area, data, theme),
+            Chart::Exceedance => exceedance::draw(area, data, theme),
+            Chart::StorageFan => storage::draw(area, data, theme),
+            Chart::ShortfallOverTime => timeline::draw(area, data, theme),
+            Chart::LostSupply => missing::draw(area, data, theme),
         }
-    };
+    }
+}
+
+/// Writes one image file atomically in `format`.
+pub(crate) fn write_image(
+    path: &Path,
+    format: Format,
+    theme: &Theme,
+    drawing: &impl Drawing,
+) -> Result<(), Error> {
+    match format {
+        Format::Svg => {
+            let svg = svg_string(theme, |root| drawing.draw(root, theme))
+                .map_err(|m| Error::write(path, m))?;
+            atomic_write(path, |w| w.write_all(svg.as_bytes()))
+        }
+        Format::Png => png_file(path, theme, |root| drawing.draw(root, theme)),
+    }
 }
 
 /// Renders an SVG into a string.
@@ -272,33 +188,15 @@ pub fn png_file(
     draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), String>,
 ) -> Result<(), Error> {
     theme::register_fonts();
-    let fail = |m: String| Error::Write {
-        path: path.to_path_buf(),
-        message: m,
-    };
-    let tmp = crate::output::temp_beside(path, ".png")?;
+    let fail = |m: String| Error::write(path, m);
+    let tmp = temp_beside(path, ".png")?;
     {
         let root = BitMapBackend::new(tmp.path(), (theme.width, theme.height)).into_drawing_area();
         draw(&root).map_err(fail)?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
-    crate::output::publish(tmp, path)
+    publish(tmp, path)
 }
-
-/// Chart titles as used in summary.md, by file stem.
-pub fn chart_title(stem: &str) -> &'static str {
-    match stem {
-        "shortfall_distribution" => "Distribution of total shortfall",
-        "exceedance" => "Exceedance curve: P(shortfall > x)",
-        "storage_fan" => "Storage level over time",
-        "shortfall_over_time" => "When shortfalls happen",
-        "lost_supply" => "Where the supply goes missing",
-        _ => "Chart",
-    }
-}
-
-/// Default PNG width in pixels (print resolution).
-pub const PNG_WIDTH: u32 = 2400;
 
 /// Writes every chart in every format into `dir`; returns the files written.
 /// PNGs are `png_width` pixels wide (text and lines scale with it).
@@ -311,28 +209,18 @@ pub fn render_all(
     // Each file is drawn on its own, so they are drawn in parallel; `collect`
     // keeps their order.
     use rayon::prelude::*;
-    let jobs: Vec<(&str, bool, Format)> = CHARTS
+    let jobs: Vec<(Chart, Format)> = Chart::ALL
         .iter()
-        .flat_map(|&(name, tall)| formats.iter().map(move |&f| (name, tall, f)))
+        .flat_map(|&chart| formats.iter().map(move |&f| (chart, f)))
         .collect();
     jobs.par_iter()
-        .map(|&(name, tall, format)| {
-            let mut theme = format.theme(png_width);
-            if tall {
+        .map(|&(chart, format)| {
+            let mut theme = theme_for(format, png_width);
+            if chart.tall() {
                 theme = theme.tall();
             }
-            let path = dir.join(format!("{name}.{}", format.ext()));
-            match format {
-                Format::Svg => {
-                    let svg = svg_string(&theme, |root| dispatch!(name, root, data, &theme))
-                        .map_err(|m| Error::Write {
-                            path: path.clone(),
-                            message: m,
-                        })?;
-                    crate::output::atomic_write(&path, |w| w.write_all(svg.as_bytes()))?;
-                }
-                Format::Png => png_file(&path, &theme, |root| dispatch!(name, root, data, &theme))?,
-            }
+            let path = dir.join(chart.file_name(format));
+            write_image(&path, format, &theme, &RunChart { chart, data })?;
             Ok(path)
         })
         .collect()

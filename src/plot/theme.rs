@@ -193,18 +193,7 @@ pub fn frame<DB: DrawingBackend>(
     ))
 }
 
-/// 1234567 → "1,234,567".
-pub fn group_thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::report::text::group_thousands;
 
 /// A volume tick label with enough decimals to tell ticks apart over the
 /// axis span (Mt with 1-2 decimals for typical spans, more for tiny ones).
@@ -250,8 +239,6 @@ mod tests {
 
     #[test]
     fn tick_formats() {
-        assert_eq!(group_thousands(1_000_000), "1,000,000");
-        assert_eq!(group_thousands(999), "999");
         assert_eq!(fmt_percent(0.5), "50%");
         assert_eq!(fmt_percent(0.01), "1%");
         assert_eq!(fmt_percent(0.001), "0.1%");

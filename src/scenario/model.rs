@@ -5,7 +5,7 @@
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
-use super::validate::{DemandBase, InitialState, Occurrence, OutageSpec, Scenario, Step, Trigger};
+use super::validate::{self, DemandBase, InitialState, Occurrence, OutageSpec, Scenario, Step};
 use crate::dist::{Sampler, days_to_steps};
 
 /// An alternating up/down process in whole steps.
@@ -29,6 +29,12 @@ pub struct OutageModel {
 pub struct SupplierModel {
     /// Id (for reports).
     pub id: String,
+    /// Display name (for reports).
+    pub name: String,
+    /// Volume to this market in normal operation, unit/yr, as given (for reports).
+    pub volume: f64,
+    /// Plant nameplate capacity, unit/yr, if given (for reports).
+    pub capacity: Option<f64>,
     /// Stream key (stable hash of the id).
     pub key: u64,
     /// `volume / steps_per_year`: the per-step volume before the profile multiplier.
@@ -39,6 +45,31 @@ pub struct SupplierModel {
     pub transit: usize,
     /// Outage process, if any (and with a positive rate).
     pub outage: Option<OutageModel>,
+}
+
+/// What makes a substitute deliver, as the engine sees it; the step loop
+/// takes the substitutes in these three groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// Ordered when supply is lost at source.
+    Loss,
+    /// Ordered when storage falls below the substitute's target.
+    Storage,
+    /// Drawn at once when storage hits its floor (emergency cover).
+    Shortfall,
+}
+
+impl Trigger {
+    /// The three triggers, in the order of [`Model::subs_by_trigger`].
+    pub const ALL: [Trigger; 3] = [Trigger::Loss, Trigger::Storage, Trigger::Shortfall];
+
+    fn of(spec: validate::Trigger) -> Trigger {
+        match spec {
+            validate::Trigger::Loss => Trigger::Loss,
+            validate::Trigger::Storage => Trigger::Storage,
+            validate::Trigger::Shortfall => Trigger::Shortfall,
+        }
+    }
 }
 
 /// A compiled substitute.
@@ -113,6 +144,8 @@ pub struct Model {
     pub steps_per_year: f64,
     /// Number of steps.
     pub steps: usize,
+    /// Date of step 0.
+    pub start: NaiveDate,
     /// Number of trials.
     pub trials: u64,
     /// Base seed.
@@ -238,6 +271,9 @@ impl Model {
             };
             suppliers.push(SupplierModel {
                 id: sup.id.clone(),
+                name: sup.name.clone(),
+                volume: sup.volume,
+                capacity: sup.capacity,
                 key: stream_key(&sup.id),
                 volume_per_step: sup.volume / spy,
                 shape: index,
@@ -275,7 +311,7 @@ impl Model {
                 key: stream_key(&sub.id),
                 capacity_per_step: sub.capacity / spy,
                 lead: whole_steps(sub.lead_days),
-                trigger: sub.trigger,
+                trigger: Trigger::of(sub.trigger),
                 target: sub.target.unwrap_or(0.0),
                 budget: sub.volume.unwrap_or(f64::INFINITY),
                 cost: sub.cost,
@@ -316,7 +352,7 @@ impl Model {
                     .any(|e| e.substitute.iter().any(|(i, _)| *i == j));
         }
         let has_demand_events = events.iter().any(|e| e.demand.is_some());
-        let subs_by_trigger = [Trigger::Loss, Trigger::Storage, Trigger::Shortfall].map(|tr| {
+        let subs_by_trigger = Trigger::ALL.map(|tr| {
             (0..substitutes.len())
                 .filter(|&j| substitutes[j].trigger == tr)
                 .collect()
@@ -348,6 +384,7 @@ impl Model {
             step: s.step,
             steps_per_year: spy,
             steps,
+            start: s.start,
             trials: s.trials,
             seed: s.seed,
             step_labels,

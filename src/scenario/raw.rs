@@ -290,12 +290,12 @@ impl LineIndex {
 }
 
 /// Reads and parses a scenario file.
-pub fn load_file(path: &Path) -> Result<Node, crate::Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Read {
+pub fn load_file(path: &Path) -> Result<Node, crate::error::Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(&text, &path.display().to_string()).map_err(|problems| crate::Error::Scenario {
+    parse(&text, &path.display().to_string()).map_err(|problems| crate::error::Error::Scenario {
         file: path.to_path_buf(),
         problems,
     })

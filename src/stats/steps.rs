@@ -2,26 +2,10 @@
 //! percentiles from the per-step histogram.
 
 use crate::engine::SimOutput;
-use crate::engine::trial::{HIST_WIDTH, STORAGE_BINS};
+#[cfg(test)]
+use crate::engine::hist::HIST_WIDTH;
+use crate::engine::hist::STORAGE_BINS;
 use crate::scenario::Model;
-
-/// Columns of timeseries.csv, in order (SCENARIO.md, then additions).
-pub const TIMESERIES_COLUMNS: [&str; 14] = [
-    "step",
-    "date",
-    "demand_mean",
-    "supply_mean",
-    "lost_mean",
-    "substitute_mean",
-    "shortfall_mean",
-    "shortfall_prob",
-    "storage_p05",
-    "storage_p25",
-    "storage_p50",
-    "storage_p75",
-    "storage_p95",
-    "emergency_mean",
-];
 
 /// Storage percentiles reported per step, in per-mille.
 const STORAGE_QUANTILES: [u64; 5] = [50, 250, 500, 750, 950];
@@ -83,7 +67,7 @@ pub fn step_rows(model: &Model, out: &SimOutput) -> Vec<StepRow> {
     let s = &out.sums;
     (0..model.steps)
         .map(|t| {
-            let counts = &out.storage_hist[t * HIST_WIDTH..(t + 1) * HIST_WIDTH];
+            let counts = out.storage_hist.row(t);
             StepRow {
                 step: t,
                 date: model.step_labels[t].clone(),

@@ -12,8 +12,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
-use crate::engine::COLUMNS;
-use crate::engine::trial::column;
+use crate::engine::Column;
 
 /// Quantiles reported for every column, as (name, per-mille).
 pub const QUANTILES: [(&str, u64); 5] = [
@@ -96,8 +95,8 @@ pub struct MeanSe {
 /// adequacy metrics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metrics {
-    /// Per-column statistics, in [`COLUMNS`] order.
-    pub columns: Vec<(String, ColumnStats)>,
+    /// Per-column statistics, in [`Column::ALL`] order.
+    pub columns: Vec<ColumnStats>,
     /// P(shortfall > 0).
     pub shortfall_probability: MeanSe,
     /// Loss of load expectation: mean of `shortfall_steps`, in steps.
@@ -109,17 +108,17 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// Statistics of the named column.
-    pub fn column(&self, name: &str) -> Option<&ColumnStats> {
-        self.columns.iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    /// Statistics of a column.
+    pub fn column(&self, c: Column) -> &ColumnStats {
+        &self.columns[c.index()]
     }
 }
 
 impl Serialize for Metrics {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.columns.len() + 8))?;
-        for (name, stats) in &self.columns {
-            map.serialize_entry(name, stats)?;
+        for (c, stats) in Column::ALL.into_iter().zip(&self.columns) {
+            map.serialize_entry(c.name(), stats)?;
         }
         map.serialize_entry("shortfall_probability", &self.shortfall_probability)?;
         map.serialize_entry("lole", &self.lole.mean)?;
@@ -140,10 +139,10 @@ impl<'de> serde::Deserialize<'de> for Metrics {
             map.remove(key)
                 .ok_or_else(|| D::Error::custom(format!("metrics lacks `{key}`")))
         };
-        let mut columns = Vec::with_capacity(COLUMNS.len());
-        for name in COLUMNS {
-            let stats = serde_json::from_value(take(name)?).map_err(D::Error::custom)?;
-            columns.push((name.to_string(), stats));
+        let mut columns = Vec::with_capacity(Column::ALL.len());
+        for c in Column::ALL {
+            let stats = serde_json::from_value(take(c.name())?).map_err(D::Error::custom)?;
+            columns.push(stats);
         }
         let num = |v: serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
         let shortfall_probability =
@@ -210,7 +209,7 @@ pub fn quantile_ci_ranks(n: u64, q: f64) -> (u64, u64) {
 /// `values` sorted by [`f64::total_cmp`], as integers: the map below is a
 /// bijection from `f64` bit patterns to `u64` that orders them as
 /// `total_cmp` does, and integers sort about twice as fast.
-pub(crate) fn sorted_total<'a>(values: impl IntoIterator<Item = &'a f64>) -> Vec<f64> {
+pub fn sorted_total<'a>(values: impl IntoIterator<Item = &'a f64>) -> Vec<f64> {
     const SIGN: u64 = 1 << 63;
     let mut keys: Vec<u64> = values
         .into_iter()
@@ -319,30 +318,26 @@ fn mean_se(values: impl Iterator<Item = f64> + Clone) -> MeanSe {
     }
 }
 
-/// Computes [`Metrics`] from the trial table (rows: trials, columns: [`COLUMNS`]).
+/// Computes [`Metrics`] from the trial table (rows: trials, columns: [`Column::ALL`]).
 /// Columns are summarised in parallel; the result does not depend on the thread count.
 pub fn metrics(table: ArrayView2<'_, f64>) -> Metrics {
     use rayon::prelude::*;
     let n = table.nrows() as u64;
     assert!(n > 0, "at least one trial");
     let ranks: [(u64, u64); 5] = QUANTILES.map(|(_, pm)| quantile_ci_ranks(n, pm as f64 / 1000.0));
-    let columns: Vec<(String, ColumnStats)> = COLUMNS
+    let columns: Vec<ColumnStats> = Column::ALL
         .par_iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let col: Vec<f64> = table.column(i).to_vec();
-            (
-                name.to_string(),
-                column_stats(&col, *name == "storage_min", &ranks),
-            )
+        .map(|c| {
+            let col: Vec<f64> = table.column(c.index()).to_vec();
+            column_stats(&col, c.low_is_worse(), &ranks)
         })
         .collect();
-    let col = |name: &str| table.column(column(name).expect("known column"));
-    let shortfall = col("shortfall");
-    let demand = col("demand");
+    let col = |c: Column| table.column(c.index());
+    let shortfall = col(Column::Shortfall);
+    let demand = col(Column::Demand);
     let probability = mean_se(shortfall.iter().map(|x| f64::from(u8::from(*x > 0.0))));
     let eue = mean_se(shortfall.iter().copied());
-    let lole = mean_se(col("shortfall_steps").iter().copied());
+    let lole = mean_se(col(Column::ShortfallSteps).iter().copied());
     // NEUE = EUE / mean demand; its SE by the delta method for a ratio of means.
     let mean_demand = demand.iter().sum::<f64>() / n as f64;
     let ratio = eue.mean / mean_demand;

@@ -238,9 +238,9 @@ fn single_trial_run_can_be_replotted_and_tabulated() {
 
 #[test]
 fn comparison_charts_render() {
-    use shortfall::plot::Format;
     use shortfall::plot::compare::{Curve, TornadoBar, exceedance_overlay, tornado};
     use shortfall::plot::theme::Meta;
+    use shortfall::report::Format;
     let dir = tempfile::tempdir().unwrap();
     let meta = Meta {
         scenario: "policy-set".into(),

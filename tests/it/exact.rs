@@ -10,7 +10,7 @@
 
 #![allow(clippy::needless_range_loop)] // the dynamic programme reads best with indices
 
-use shortfall::engine::trace_trial;
+use shortfall::engine::{Column, trace_trial};
 
 use crate::helpers::{assert_within, model, model_with, run, run_summary};
 
@@ -469,9 +469,9 @@ volume = 273.75
         p_any,
         4.0,
     );
-    let smin = mt.column("storage_min").unwrap();
+    let smin = mt.column(Column::StorageMin);
     assert_within("E[storage_min]", smin.mean, smin.se, e_min, 4.0);
-    let sur = mt.column("surplus").unwrap();
+    let sur = mt.column(Column::Surplus);
     assert_within("E[surplus]", sur.mean, sur.se, e_surplus, 4.0);
 }
 
@@ -505,7 +505,7 @@ supply = { a = 1.0 }
     assert_within("P(at least one event)", p.mean, p.se, 1.0 - p_none, 4.0);
     // Each occurrence removes one day of supply: E[lost] = 1.5 × 1 (an
     // occurrence drawn at 364.x starts on the last day and still counts).
-    let lost = s.metrics.column("supply_lost").unwrap();
+    let lost = s.metrics.column(Column::SupplyLost);
     assert_within("E[supply_lost]", lost.mean, lost.se, 1.5, 4.0);
 }
 
@@ -613,7 +613,7 @@ fn demand_noise_is_a_stationary_ar1() {
 /// the range between (all three kinds of bin are checked to be used).
 #[test]
 fn storage_histogram_counts_each_level_in_its_bin() {
-    use shortfall::engine::trial::{BinScale, HIST_WIDTH, STORAGE_BINS};
+    use shortfall::engine::hist::{BinScale, HIST_WIDTH, STORAGE_BINS};
     let m = shortfall::scenario::load_model(
         std::path::Path::new("scenarios/japan-2024.toml"),
         &["simulation.trials=1000".to_string()],
@@ -628,7 +628,7 @@ fn storage_histogram_counts_each_level_in_its_bin() {
             expected[t * HIST_WIDTH + scale.bin(level) as usize] += 1;
         }
     }
-    assert_eq!(sim.storage_hist, expected);
+    assert_eq!(sim.storage_hist.counts(), &expected[..]);
     let used = |b: usize| (0..m.steps).any(|t| expected[t * HIST_WIDTH + b] > 0);
     assert!(used(0), "no level at the floor");
     assert!(used(STORAGE_BINS + 1), "no level at capacity");

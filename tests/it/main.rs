@@ -12,5 +12,7 @@ mod charts;
 mod cli;
 mod exact;
 mod invariants;
+mod layers;
 mod reproducibility;
+mod same_bytes;
 mod scenarios;

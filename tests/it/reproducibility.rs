@@ -4,33 +4,45 @@
 
 use std::path::Path;
 
-use shortfall::engine::{RunOptions, simulate};
-use shortfall::plot::Format;
-use shortfall::{WriteOptions, summarise, write_outputs};
+use shortfall::engine::{Column, RunOptions, simulate};
+use shortfall::summarise;
 
-use crate::helpers::{model, model_with, run};
+use crate::helpers::{model, model_with, run, scenario_file, shortfall};
 
 const SCENARIO: &str = include_str!("../fixtures/small.toml");
 
+/// Every file `shortfall run` writes for the small scenario (trials.csv and
+/// both chart formats included; run.json, which holds timings, aside), by
+/// name in name order.
 fn outputs(threads: usize, sets: &[&str], dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let m = model_with(SCENARIO, sets);
-    let sim = run(&m, threads);
-    let summary = summarise(&m, &sim);
-    let opts = WriteOptions {
-        csv: true,
-        charts: vec![Format::Svg, Format::Png],
-        png_width: 800,
-    };
-    let files = write_outputs(dir, &m, &sim, &summary, &opts).unwrap().files;
-    files
-        .iter()
-        .map(|f| {
-            (
-                f.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(f).unwrap(),
-            )
+    let f = scenario_file(SCENARIO);
+    let mut cmd = shortfall();
+    cmd.arg("run").arg(f.path()).args([
+        "--quiet",
+        "--csv",
+        "--png-width",
+        "800",
+        "--threads",
+        &threads.to_string(),
+        "--out",
+    ]);
+    cmd.arg(dir);
+    for set in sets {
+        cmd.args(["--set", set]);
+    }
+    cmd.assert().success();
+    let folder = dir.join("small");
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "run.json")
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
         })
-        .collect()
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]
@@ -40,7 +52,12 @@ fn one_and_four_threads_write_identical_bytes() {
     let sets = ["simulation.trials=40000"];
     let one = outputs(1, &sets, a.path());
     let four = outputs(4, &sets, b.path());
-    assert_eq!(one.len(), 15);
+    assert_eq!(
+        one.len(),
+        15,
+        "{:?}",
+        one.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     for ((name, x), (_, y)) in one.iter().zip(&four) {
         assert!(x == y, "{name} differs between 1 and 4 threads");
     }
@@ -62,24 +79,54 @@ fn same_seed_same_bytes_other_seed_other_results() {
     assert_ne!(npy(&first), npy(&other));
 }
 
+/// A range of trials gives the full run's rows for those trials, and
+/// adjacent ranges joined with `SimOutput::append` give the full run's table
+/// and histogram exactly, and its per-step sums up to rounding (they are
+/// added in another grouping).
 #[test]
 fn shards_give_the_rows_of_the_full_run() {
     let m = model_with(SCENARIO, &["simulation.trials=3000"]);
     let full = run(&m, 2);
-    let mut rows = Vec::new();
+    let mut joined: Option<shortfall::engine::SimOutput> = None;
     for range in [0..1000u64, 1000..1777, 1777..3000] {
         let part = simulate(
             &m,
             &RunOptions {
                 threads: 2,
-                trials: Some(range),
+                trials: Some(range.clone()),
                 progress: None,
             },
         )
         .unwrap();
-        rows.extend(part.table.iter().copied());
+        assert_eq!(part.trials, range);
+        let start = range.start as usize;
+        let rows = full.table.slice(ndarray::s![start..range.end as usize, ..]);
+        assert_eq!(part.table, rows);
+        match &mut joined {
+            None => joined = Some(part),
+            Some(j) => j.append(part).unwrap(),
+        }
     }
-    assert_eq!(rows, full.table.iter().copied().collect::<Vec<_>>());
+    let joined = joined.unwrap();
+    assert_eq!(joined.trials, full.trials);
+    assert_eq!(joined.table, full.table);
+    assert_eq!(joined.storage_hist, full.storage_hist);
+    assert_eq!(joined.sums.shortfall_count, full.sums.shortfall_count);
+    for (a, b) in joined.sums.demand.iter().zip(&full.sums.demand) {
+        assert!((a - b).abs() <= 1e-12 * b.abs(), "demand sums {a} vs {b}");
+    }
+    // A range that does not follow on is refused.
+    let mut again = run(&m, 1);
+    let gap = simulate(
+        &m,
+        &RunOptions {
+            threads: 1,
+            trials: Some(3001..3010),
+            progress: None,
+        },
+    )
+    .unwrap();
+    assert!(again.append(gap).is_err());
 }
 
 /// The storage histogram counts in 32 bits, so a range of more than
@@ -148,7 +195,7 @@ fn value_stability_of_a_whole_run() {
         s.metrics.eue.mean,
         s.metrics.shortfall_probability.mean,
         s.metrics.lole.mean,
-        s.metrics.column("storage_min").unwrap().p50,
+        s.metrics.column(Column::StorageMin).p50,
     ];
     assert_eq!(got, GOLDEN_RUN, "whole-run values changed: {got:?}");
 }

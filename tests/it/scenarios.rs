@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use shortfall::engine::trial::column;
+use shortfall::engine::Column;
 use shortfall::scenario::model::EventCount;
 use shortfall::scenario::{Model, load_model};
 
@@ -98,9 +98,9 @@ fn baseline_without_shocks_delivers_every_stated_volume() {
 
     let sim = run(&m, 2);
     for row in sim.table.rows() {
-        assert_eq!(row[column("shortfall").unwrap()], 0.0);
-        assert_eq!(row[column("supply_lost").unwrap()], 0.0);
-        assert!((row[column("demand").unwrap()] - annual).abs() < 1e-9);
+        assert_eq!(row[Column::Shortfall.index()], 0.0);
+        assert_eq!(row[Column::SupplyLost.index()], 0.0);
+        assert!((row[Column::Demand.index()] - annual).abs() < 1e-9);
     }
     let n = sim.table.nrows() as f64;
     let supply: f64 = sim.sums.supply.iter().sum::<f64>() / n;
@@ -148,7 +148,7 @@ fn certain_sakhalin_cutoff_loses_exactly_its_remaining_volume() {
         let expected = s.volume_per_step * (cum[m.steps] - cum[day]);
         let sim = run(&m, 2);
         for row in sim.table.rows() {
-            let lost = row[column("supply_lost").unwrap()];
+            let lost = row[Column::SupplyLost.index()];
             assert!(
                 (lost - expected).abs() < 1e-9 * expected,
                 "day {day}: lost {lost} vs {expected}"

@@ -1,0 +1,137 @@
+//! The charts every run draws and the image formats they come in: names,
+//! titles and file names, shared by the chart renderer (`plot`) and the
+//! writers that link or clean up chart files (`output`).
+
+use std::fmt;
+use std::str::FromStr;
+
+/// One of the charts drawn for every run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Chart {
+    /// Histogram of total shortfall.
+    ShortfallDistribution,
+    /// P(shortfall > x).
+    Exceedance,
+    /// Storage level percentiles over time.
+    StorageFan,
+    /// When shortfalls happen: per-step probability and mean.
+    ShortfallOverTime,
+    /// Mean lost volume by supplier and by event.
+    LostSupply,
+}
+
+impl Chart {
+    /// Every chart, in the order they are written and listed.
+    pub const ALL: [Chart; 5] = [
+        Chart::ShortfallDistribution,
+        Chart::Exceedance,
+        Chart::StorageFan,
+        Chart::ShortfallOverTime,
+        Chart::LostSupply,
+    ];
+
+    /// File stem (the file is `STEM.svg` or `STEM.png`).
+    pub const fn stem(self) -> &'static str {
+        match self {
+            Chart::ShortfallDistribution => "shortfall_distribution",
+            Chart::Exceedance => "exceedance",
+            Chart::StorageFan => "storage_fan",
+            Chart::ShortfallOverTime => "shortfall_over_time",
+            Chart::LostSupply => "lost_supply",
+        }
+    }
+
+    /// Title as used in summary.md.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Chart::ShortfallDistribution => "Distribution of total shortfall",
+            Chart::Exceedance => "Exceedance curve: P(shortfall > x)",
+            Chart::StorageFan => "Storage level over time",
+            Chart::ShortfallOverTime => "When shortfalls happen",
+            Chart::LostSupply => "Where the supply goes missing",
+        }
+    }
+
+    /// Whether it is drawn taller than the others (two panels).
+    pub const fn tall(self) -> bool {
+        matches!(self, Chart::ShortfallOverTime)
+    }
+
+    /// Its file name in `format`.
+    pub fn file_name(self, format: Format) -> String {
+        format!("{}.{}", self.stem(), format.ext())
+    }
+}
+
+/// Image formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Scalable vector graphics, [`SVG_WIDTH`] × 750 user units.
+    Svg,
+    /// PNG, [`PNG_WIDTH`] pixels wide by default (see `--png-width`).
+    Png,
+}
+
+/// Width of SVG charts in user units.
+pub const SVG_WIDTH: u32 = 1200;
+/// Default PNG width in pixels (print resolution).
+pub const PNG_WIDTH: u32 = 2400;
+
+impl Format {
+    /// Both formats.
+    pub const ALL: [Format; 2] = [Format::Svg, Format::Png];
+
+    /// File extension.
+    pub const fn ext(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png => "png",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.ext())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    /// `svg` or `png`.
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s.trim() {
+            "svg" => Ok(Format::Svg),
+            "png" => Ok(Format::Png),
+            other => Err(format!(
+                "unknown chart format \"{other}\"; allowed: svg, png (comma-separated)"
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_read_back_and_charts_have_distinct_files() {
+        for f in Format::ALL {
+            assert_eq!(f.to_string().parse::<Format>(), Ok(f));
+        }
+        assert!(
+            "pdf"
+                .parse::<Format>()
+                .unwrap_err()
+                .contains("allowed: svg, png")
+        );
+        let mut names: Vec<String> = Chart::ALL
+            .iter()
+            .map(|c| c.file_name(Format::Png))
+            .collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Chart::ALL.len());
+    }
+}

@@ -1,0 +1,29 @@
+//! What every exporter reads: the run's [`Summary`] (summary.json), the
+//! run's facts ([`RunInfo`], run.json), the catalogue of charts and image
+//! formats ([`charts`]) and the names of the files a run writes.
+//!
+//! Output writers and charts both read from here and never from each other,
+//! nor from the engine's internals.
+
+pub mod charts;
+mod summary;
+pub mod text;
+
+pub use charts::{Chart, Format};
+pub use summary::{EntityMean, RunInfo, Summary, SupplierInfo, summarise};
+
+/// The files of a run's folder.
+pub mod files {
+    /// Headline statistics (the [`super::Summary`]).
+    pub const SUMMARY_JSON: &str = "summary.json";
+    /// Timing and machine facts (the [`super::RunInfo`]).
+    pub const RUN_JSON: &str = "run.json";
+    /// Per-step means and storage percentiles.
+    pub const TIMESERIES_CSV: &str = "timeseries.csv";
+    /// The per-trial table, float64, trials × columns.
+    pub const TRIALS_NPY: &str = "trials.npy";
+    /// The per-trial table as CSV (on request).
+    pub const TRIALS_CSV: &str = "trials.csv";
+    /// The results as Markdown, linking the charts.
+    pub const SUMMARY_MD: &str = "summary.md";
+}

@@ -1,0 +1,153 @@
+//! summary.json and run.json: the run's results and the run's facts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Column, SimOutput};
+use crate::scenario::Model;
+use crate::stats::{self, Metrics};
+
+/// Mean volume lost per trial attributed to one supplier or event.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EntityMean {
+    /// The entity's id.
+    pub id: String,
+    /// Mean over trials, in the scenario's unit.
+    pub mean: f64,
+}
+
+/// A supplier as the scenario describes it (for reports).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SupplierInfo {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Volume to this market in normal operation, unit/yr.
+    pub volume: f64,
+    /// Plant nameplate capacity, unit/yr, if given.
+    pub capacity: Option<f64>,
+}
+
+/// Everything in summary.json. Identical inputs give identical bytes: nothing
+/// here depends on time, threads or machine.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario title.
+    pub title: String,
+    /// Base seed.
+    pub seed: u64,
+    /// Number of trials summarised.
+    pub trials: u64,
+    /// Version of shortfall that produced it.
+    pub version: String,
+    /// SHA-256 of the merged scenario's canonical serialisation.
+    pub scenario_sha256: String,
+    /// Volume unit.
+    pub unit: String,
+    /// Step length name.
+    pub step: String,
+    /// Number of steps.
+    pub steps: usize,
+    /// Date of step 0.
+    pub start: String,
+    /// Currency of substitute costs (`cost` column), if the scenario names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The suppliers as given (for reports).
+    pub suppliers: Vec<SupplierInfo>,
+    /// Storage capacity (for charts and reports).
+    pub storage_capacity: f64,
+    /// Storage operating floor.
+    pub storage_minimum: f64,
+    /// The per-trial columns, in the order of trials.npy.
+    pub columns: Vec<String>,
+    /// Statistics of every column plus the adequacy metrics.
+    pub metrics: Metrics,
+    /// Mean volume lost at source per supplier (outages and events combined).
+    pub lost_by_supplier: Vec<EntityMean>,
+    /// Mean volume each event's supply effects remove (gross: where losses
+    /// overlap, each event is credited with what it alone would remove).
+    pub lost_by_event: Vec<EntityMean>,
+}
+
+/// Summarises a finished simulation of `model`.
+pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
+    let n = sim.len() as f64;
+    let means = |ids: Vec<&str>, sums: &[f64]| -> Vec<EntityMean> {
+        ids.into_iter()
+            .zip(sums)
+            .map(|(id, s)| EntityMean {
+                id: id.to_string(),
+                mean: s / n,
+            })
+            .collect()
+    };
+    Summary {
+        scenario: model.name.clone(),
+        title: model.title.clone(),
+        seed: model.seed,
+        trials: sim.len() as u64,
+        version: crate::VERSION.to_string(),
+        scenario_sha256: model.scenario_sha256.clone(),
+        unit: model.unit.clone(),
+        step: model.step.name().to_string(),
+        steps: model.steps,
+        start: model.start.format("%Y-%m-%d").to_string(),
+        currency: model.currency.clone(),
+        suppliers: model
+            .suppliers
+            .iter()
+            .map(|s| SupplierInfo {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                volume: s.volume,
+                capacity: s.capacity,
+            })
+            .collect(),
+        storage_capacity: model.storage_capacity,
+        storage_minimum: model.storage_minimum,
+        columns: Column::names().map(str::to_string).collect(),
+        metrics: stats::metrics(sim.table.view()),
+        lost_by_supplier: means(
+            model.suppliers.iter().map(|s| s.id.as_str()).collect(),
+            &sim.sums.lost_by_supplier,
+        ),
+        lost_by_event: means(
+            model.events.iter().map(|e| e.id.as_str()).collect(),
+            &sim.sums.lost_by_event,
+        ),
+    }
+}
+
+/// Timing and machine facts of one run (run.json); kept out of summary.json
+/// so that the summary is byte-identical for identical inputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// shortfall version.
+    pub version: String,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Trials run.
+    pub trials: u64,
+    /// Seconds spent simulating.
+    pub simulate_seconds: f64,
+    /// Seconds spent on statistics.
+    pub statistics_seconds: f64,
+    /// Seconds spent writing files (charts included).
+    pub write_seconds: f64,
+    /// Seconds spent drawing and writing the charts, part of `write_seconds`
+    /// (they are drawn while the per-trial files are being written).
+    pub charts_seconds: f64,
+    /// Total wall-clock seconds.
+    pub total_seconds: f64,
+    /// Trials per second of simulation.
+    pub trials_per_second: f64,
+    /// When the run started, seconds since the Unix epoch.
+    pub started_unix: u64,
+    /// The scenario file as given.
+    pub scenario_file: String,
+    /// The `--set` overrides, in order.
+    pub overrides: Vec<String>,
+}
