@@ -46,7 +46,7 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, Error> {
 /// Loads, validates and compiles a scenario into a [`Model`].
 pub fn load_model(path: &Path, sets: &[String]) -> Result<Model, Error> {
     let scenario = load(path, sets)?;
-    Model::compile(scenario).map_err(|message| {
+    Model::compile(&scenario).map_err(|message| {
         Error::scenario(
             path,
             Problem {

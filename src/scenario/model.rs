@@ -188,8 +188,6 @@ pub struct Model {
     pub storage_key: u64,
     /// SHA-256 of the canonical merged scenario.
     pub scenario_sha256: String,
-    /// The validated scenario it was built from.
-    pub scenario: Scenario,
 }
 
 /// Stable 64-bit hash of an entity id: the first 8 bytes (little-endian) of
@@ -205,8 +203,7 @@ const MONTH_DAYS: [f64; 12] = [31., 28., 31., 30., 31., 30., 31., 31., 30., 31.,
 impl Model {
     /// Compiles a validated scenario. Fails only on a hash collision between
     /// two ids (astronomically unlikely), reported as a message.
-    pub fn compile(scenario: Scenario) -> Result<Model, String> {
-        let s = &scenario;
+    pub fn compile(s: &Scenario) -> Result<Model, String> {
         let spy = s.step.per_year() as f64;
         let steps = s.steps;
         let (step_labels, months) = calendar(s.start, s.step, steps);
@@ -406,7 +403,6 @@ impl Model {
             demand_key,
             storage_key,
             scenario_sha256,
-            scenario,
         })
     }
 }

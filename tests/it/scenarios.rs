@@ -22,12 +22,13 @@ fn everything_off(m: &Model, keep_event: Option<&str>) -> Vec<String> {
         "demand.level=1".to_string(),
         "demand.noise.sd=0".to_string(),
     ];
-    for s in &m.scenario.suppliers {
+    // A model keeps an outage process only where its rate is positive.
+    for s in &m.suppliers {
         if s.outage.is_some() {
             sets.push(format!("supplier.{}.outage.rate_per_year=0", s.id));
         }
     }
-    for s in &m.scenario.substitutes {
+    for s in &m.substitutes {
         if s.outage.is_some() {
             sets.push(format!("substitute.{}.outage.rate_per_year=0", s.id));
         }
@@ -71,25 +72,26 @@ fn baseline_without_shocks_delivers_every_stated_volume() {
     sets.push("time.start=2023-01-01".into());
     sets.push("simulation.trials=50".into());
     let m = load_model(&baseline(), &sets).unwrap();
-    let annual = match &m.scenario.demand {
+    let spec = shortfall::scenario::load(&baseline(), &sets).unwrap();
+    let annual = match &spec.demand {
         shortfall::scenario::validate::DemandBase::Annual { annual, .. } => *annual,
         _ => panic!("the baseline gives demand.annual"),
     };
 
     // Each supplier's per-step volumes add up to its stated annual volume.
     let mut total = 0.0;
-    for (s, spec) in m.suppliers.iter().zip(&m.scenario.suppliers) {
+    for s in &m.suppliers {
         let delivered: f64 = m.shapes[s.shape]
             .iter()
             .map(|k| s.volume_per_step * k)
             .sum();
         assert!(
-            (delivered - spec.volume).abs() < 1e-9 * spec.volume.max(1.0),
+            (delivered - s.volume).abs() < 1e-9 * s.volume.max(1.0),
             "{}: {delivered} vs {}",
             s.id,
-            spec.volume
+            s.volume
         );
-        total += spec.volume;
+        total += s.volume;
     }
     assert!(
         (total - annual).abs() < 1e-9,
@@ -108,7 +110,7 @@ fn baseline_without_shocks_delivers_every_stated_volume() {
 
     // Monthly demand follows the seasonality: per-day demand in month m is
     // annual/365 × w_m / (day-weighted mean of w).
-    let Some(w) = (match &m.scenario.demand {
+    let Some(w) = (match &spec.demand {
         shortfall::scenario::validate::DemandBase::Annual { seasonality, .. } => {
             seasonality.clone()
         }
