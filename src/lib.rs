@@ -36,7 +36,4 @@ pub mod scenario;
 pub mod stats;
 
 pub use error::{Error, Problem, Result};
-pub use report::{Summary, summarise};
-
-/// The crate version, written into every summary.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use report::{Summary, VERSION, summarise};

@@ -91,6 +91,12 @@ impl SimOutput {
                 next.trials, self.trials
             )));
         }
+        if self.len() + next.len() > u32::MAX as usize {
+            return Err(Error::Usage(format!(
+                "at most {} trials per run: the storage histogram counts in 32 bits",
+                u32::MAX
+            )));
+        }
         self.table
             .append(ndarray::Axis(0), next.table.view())
             .expect("same number of columns");

@@ -10,6 +10,9 @@ mod summary;
 pub mod text;
 
 pub use charts::{Chart, Format};
+
+/// The crate version, written into every summary.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use summary::{EntityMean, RunInfo, Summary, SupplierInfo, summarise};
 
 /// The files of a run's folder.

@@ -89,7 +89,7 @@ pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
         title: model.title.clone(),
         seed: model.seed,
         trials: sim.len() as u64,
-        version: crate::VERSION.to_string(),
+        version: super::VERSION.to_string(),
         scenario_sha256: model.scenario_sha256.clone(),
         unit: model.unit.clone(),
         step: model.step.name().to_string(),

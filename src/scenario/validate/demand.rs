@@ -1,7 +1,6 @@
 //! The `[demand]` and `[storage]` sections.
 
-use super::fields::{Cx, Fields};
-use super::top::Sections;
+use super::fields::{Cx, Fields, Sections};
 use super::types::{DemandBase, Noise};
 use crate::dist::DistSpec;
 use crate::scenario::raw::Node;

@@ -302,5 +302,48 @@ pub(super) fn date(cx: &mut Cx, node: &Node, path: &str) -> Option<NaiveDate> {
     }
 }
 
+/// The top-level tables of a file.
+pub(super) struct Sections<'a> {
+    root: &'a Node,
+    empty: Node,
+}
+
+impl<'a> Sections<'a> {
+    pub(super) fn new(root: &'a Node) -> Sections<'a> {
+        Sections {
+            root,
+            empty: Node::generated(Value::Table(Vec::new())),
+        }
+    }
+
+    /// The section as written, whatever it is.
+    pub(super) fn get(&self, key: &str) -> Option<&'a Node> {
+        self.root.get(key)
+    }
+
+    /// The section, if it is a table.
+    pub(super) fn table(&self, key: &str) -> Option<&'a Node> {
+        self.get(key).filter(|n| n.as_table().is_some())
+    }
+
+    /// The section to read. One that is missing, or is not a table
+    /// (reported), reads as empty so that the rest of the file is still
+    /// checked.
+    pub(super) fn read(&self, cx: &mut Cx, key: &str) -> &Node {
+        match self.get(key) {
+            Some(n) if n.as_table().is_some() => n,
+            Some(n) => {
+                cx.error(
+                    Some(&n.origin),
+                    key,
+                    format!("must be a table ([{key}]), not {}", n.value.type_name()),
+                );
+                &self.empty
+            }
+            None => &self.empty,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use super::demand::{read_demand, read_storage};
 use super::entries::read_entries;
 use super::event::read_event;
-use super::fields::{Cx, Fields, date, integer, valid_id};
+use super::fields::{Cx, Fields, Sections, date, integer, valid_id};
 use super::substitute::read_substitute;
 use super::supplier::read_supplier;
 use super::types::{EventSpec, Scenario, Step, SubstituteSpec, SupplierSpec};
-use crate::scenario::raw::{Node, Value};
+use crate::scenario::raw::Node;
 
 const TOP_KEYS: [&str; 8] = [
     "scenario",
@@ -82,49 +82,6 @@ pub(super) fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Opti
         events,
         canonical,
     })
-}
-
-/// The top-level tables of a file.
-pub(super) struct Sections<'a> {
-    root: &'a Node,
-    empty: Node,
-}
-
-impl<'a> Sections<'a> {
-    fn new(root: &'a Node) -> Sections<'a> {
-        Sections {
-            root,
-            empty: Node::generated(Value::Table(Vec::new())),
-        }
-    }
-
-    /// The section as written, whatever it is.
-    pub(super) fn get(&self, key: &str) -> Option<&'a Node> {
-        self.root.get(key)
-    }
-
-    /// The section, if it is a table.
-    pub(super) fn table(&self, key: &str) -> Option<&'a Node> {
-        self.get(key).filter(|n| n.as_table().is_some())
-    }
-
-    /// The section to read. One that is missing, or is not a table
-    /// (reported), reads as empty so that the rest of the file is still
-    /// checked.
-    pub(super) fn read(&self, cx: &mut Cx, key: &str) -> &Node {
-        match self.get(key) {
-            Some(n) if n.as_table().is_some() => n,
-            Some(n) => {
-                cx.error(
-                    Some(&n.origin),
-                    key,
-                    format!("must be a table ([{key}]), not {}", n.value.type_name()),
-                );
-                &self.empty
-            }
-            None => &self.empty,
-        }
-    }
 }
 
 /// What `[scenario]` says.
