@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One thing wrong with a scenario: where it is, which field, and what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,16 +43,16 @@ pub enum Location {
     /// A position in a scenario file (1-based line and column).
     File {
         /// The file, as it was named (relative paths resolved against the parent).
-        file: std::sync::Arc<str>,
+        file: Arc<str>,
         /// 1-based line.
         line: usize,
         /// 1-based column (in characters).
         column: usize,
     },
     /// A file as a whole, when the position in it is not known.
-    WholeFile(std::sync::Arc<str>),
+    WholeFile(Arc<str>),
     /// A `--set PATH=VALUE` on the command line (the `PATH=VALUE`).
-    Set(std::sync::Arc<str>),
+    Set(Arc<str>),
     /// No place: made by the loader (e.g. a value read from a CSV file), or
     /// a problem about something missing.
     Generated,

@@ -35,5 +35,5 @@ pub mod report;
 pub mod scenario;
 pub mod stats;
 
-pub use error::{Error, Problem, Result};
+pub use error::{Error, Location, Problem, Result};
 pub use report::{Summary, VERSION, summarise};
