@@ -19,18 +19,12 @@ pub fn temp_beside(path: &Path, suffix: &str) -> Result<tempfile::NamedTempFile,
         .prefix(".shortfall-")
         .suffix(suffix)
         .tempfile_in(dir)
-        .map_err(|source| Error::Write {
-            path: path.to_path_buf(),
-            source,
-        })
+        .map_err(|e| Error::write(path, e))
 }
 
 /// Gives a finished temporary file ordinary permissions and renames it over `path`.
 pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
-    let fail = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
+    let fail = |e| Error::write(path, e);
     // Temporary files are private (0600); results are ordinary files.
     #[cfg(unix)]
     {
@@ -53,10 +47,7 @@ pub fn atomic_write(
 ) -> Result<(), Error> {
     let tmp = temp_beside(path, ".tmp")?;
     {
-        let fail = |source| Error::Write {
-            path: path.to_path_buf(),
-            source,
-        };
+        let fail = |e| Error::write(path, e);
         let mut w = BufWriter::new(tmp.as_file());
         fill(&mut w).map_err(fail)?;
         w.flush().map_err(fail)?;

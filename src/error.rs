@@ -145,12 +145,12 @@ impl Error {
         }
     }
 
-    /// A write error from any error's text (for libraries, such as the
-    /// chart backend, whose errors are not `io::Error`s).
-    pub fn write(path: impl Into<PathBuf>, reason: impl std::fmt::Display) -> Error {
+    /// A write error for `path`. Libraries whose errors are not
+    /// `io::Error`s (the chart backend) pass `io::Error::other(their text)`.
+    pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Write {
             path: path.into(),
-            source: std::io::Error::other(reason.to_string()),
+            source,
         }
     }
 }

@@ -18,7 +18,7 @@ pub fn table(args: &TableArgs) -> anyhow::Result<ExitCode> {
     let mut summaries = Vec::new();
     for dir in &args.runs {
         let path: PathBuf = if dir.is_dir() {
-            dir.join("summary.json")
+            dir.join(shortfall::report::files::SUMMARY_JSON)
         } else {
             dir.clone()
         };

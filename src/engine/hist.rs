@@ -82,11 +82,6 @@ impl StorageHist {
         }
     }
 
-    /// Number of steps.
-    pub fn steps(&self) -> usize {
-        self.counts.len() / HIST_WIDTH
-    }
-
     /// Step `t`'s counts, one per bin.
     pub fn row(&self, t: usize) -> &[u32] {
         &self.counts[t * HIST_WIDTH..(t + 1) * HIST_WIDTH]

@@ -91,12 +91,7 @@ impl SimOutput {
                 next.trials, self.trials
             )));
         }
-        if self.len() + next.len() > u32::MAX as usize {
-            return Err(Error::Usage(format!(
-                "at most {} trials per run: the storage histogram counts in 32 bits",
-                u32::MAX
-            )));
-        }
+        check_trial_count(self.len() + next.len())?;
         self.table
             .append(ndarray::Axis(0), next.table.view())
             .expect("same number of columns");
@@ -107,6 +102,18 @@ impl SimOutput {
     }
 }
 
+/// The storage histogram counts in 32 bits: a run (or a join of runs) holds
+/// at most `u32::MAX` trials.
+fn check_trial_count(n: usize) -> Result<(), Error> {
+    if n > u32::MAX as usize {
+        return Err(Error::Usage(format!(
+            "at most {} trials per run, got {n}",
+            u32::MAX
+        )));
+    }
+    Ok(())
+}
+
 /// Runs the model's trials.
 pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error> {
     let range = opts.trials.clone().unwrap_or(0..model.trials);
@@ -115,12 +122,7 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
             what: "too many trials for this machine".into(),
             advice: "run fewer trials".into(),
         })?;
-    if n > u32::MAX as usize {
-        return Err(Error::Usage(format!(
-            "at most {} trials per run, got {n}",
-            u32::MAX
-        )));
-    }
+    check_trial_count(n)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()

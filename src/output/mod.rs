@@ -30,10 +30,7 @@ pub use trials::{read_trials_npy, write_trials_csv, write_trials_npy};
 /// Creates the output folder `out/name` (and its parents).
 pub fn create_dir(out: &Path, name: &str) -> Result<PathBuf, Error> {
     let dir = out.join(name);
-    std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-        path: dir.clone(),
-        source,
-    })?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))?;
     Ok(dir)
 }
 

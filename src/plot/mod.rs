@@ -14,6 +14,7 @@ mod storage;
 pub mod theme;
 mod timeline;
 
+use std::io;
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
@@ -158,7 +159,7 @@ pub(crate) fn write_image(
     match format {
         Format::Svg => {
             let svg = svg_string(theme, |root| drawing.draw(root, theme))
-                .map_err(|m| Error::write(path, m))?;
+                .map_err(|m| Error::write(path, io::Error::other(m)))?;
             atomic_write(path, |w| w.write_all(svg.as_bytes()))
         }
         Format::Png => png_file(path, theme, |root| drawing.draw(root, theme)),
@@ -188,7 +189,7 @@ pub fn png_file(
     draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), String>,
 ) -> Result<(), Error> {
     theme::register_fonts();
-    let fail = |m: String| Error::write(path, m);
+    let fail = |m: String| Error::write(path, io::Error::other(m));
     let tmp = temp_beside(path, ".png")?;
     {
         let root = BitMapBackend::new(tmp.path(), (theme.width, theme.height)).into_drawing_area();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::error::{Location, Problem};
+use crate::error::{Error, Location, Problem};
 
 /// A value and where it came from.
 #[derive(Debug, Clone)]
@@ -290,12 +290,12 @@ impl LineIndex {
 }
 
 /// Reads and parses a scenario file.
-pub fn load_file(path: &Path) -> Result<Node, crate::error::Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Read {
+pub fn load_file(path: &Path) -> Result<Node, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(&text, &path.display().to_string()).map_err(|problems| crate::error::Error::Scenario {
+    parse(&text, &path.display().to_string()).map_err(|problems| Error::Scenario {
         file: path.to_path_buf(),
         problems,
     })
