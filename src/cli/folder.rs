@@ -28,8 +28,9 @@ pub struct Written {
     pub charts_seconds: f64,
 }
 
-/// Writes summary.json, timeseries.csv, trials.npy, the charts, summary.md
-/// (and trials.csv on request) into `dir`.
+/// Writes summary.json, timeseries.csv, trials.npy (and inputs.npy when the
+/// scenario draws inputs), the charts, summary.md (and the CSV forms of the
+/// per-trial tables on request) into `dir`.
 pub fn write(
     dir: &Path,
     model: &Model,
@@ -38,11 +39,12 @@ pub fn write(
     opts: &Options<'_>,
 ) -> Result<Written, Error> {
     let steps = stats::step_rows(model, sim);
+    let inputs: Vec<&str> = model.inputs.iter().map(|i| i.name.as_str()).collect();
     let mut files = output::write_summary_files(dir, summary, &steps)?;
     // The per-trial files and the charts do not depend on each other: written
     // side by side (each file's bytes are the same either way).
     let (tables, charts) = rayon::join(
-        || output::write_trial_files(dir, sim, opts.csv),
+        || output::write_trial_files(dir, sim, &inputs, opts.csv),
         || -> Result<(Vec<PathBuf>, f64), Error> {
             if opts.charts.is_empty() {
                 return Ok((Vec::new(), 0.0));

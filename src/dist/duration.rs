@@ -11,6 +11,20 @@ pub fn days_to_steps(days: f64, steps_per_year: f64) -> f64 {
     days * steps_per_year / 365.0
 }
 
+/// A delay (`lead_days`, `transit_days`) in whole steps: `ceil(days /
+/// step_days)`, at least 0, capped at `steps` (a delay that long never ends
+/// within the horizon, so any longer one means the same).
+pub fn delay_steps(days: f64, steps_per_year: f64, steps: usize) -> usize {
+    let s = days_to_steps(days, steps_per_year).ceil();
+    if s >= steps as f64 {
+        steps
+    } else if s > 0.0 {
+        s as usize
+    } else {
+        0
+    }
+}
+
 /// The discretised duration `max(1, ceil(days / step_days))`, in steps, as a float.
 pub fn duration_steps(days: f64, steps_per_year: f64) -> f64 {
     let s = days_to_steps(days, steps_per_year).ceil();

@@ -52,6 +52,9 @@ pub struct SimOutput {
     pub trials: Range<u64>,
     /// One row per trial, one column per [`Column`], in [`Column::ALL`] order.
     pub table: Array2<f64>,
+    /// One row per trial, one column per drawn input, in the order of
+    /// [`Model::inputs`] (no columns when nothing is drawn).
+    pub inputs: Array2<f64>,
     /// Per-step sums over the trials.
     pub sums: StepSums,
     /// Per-step storage histogram.
@@ -85,6 +88,7 @@ impl SimOutput {
             || next.sums.demand.len() != self.sums.demand.len()
             || next.sums.lost_by_supplier.len() != self.sums.lost_by_supplier.len()
             || next.sums.lost_by_event.len() != self.sums.lost_by_event.len()
+            || next.inputs.ncols() != self.inputs.ncols()
         {
             return Err(Error::Usage(format!(
                 "cannot join trials {:?} after {:?}: the ranges must be adjacent and of one model",
@@ -95,6 +99,9 @@ impl SimOutput {
         self.table
             .append(ndarray::Axis(0), next.table.view())
             .expect("same number of columns");
+        self.inputs
+            .append(ndarray::Axis(0), next.inputs.view())
+            .expect("same number of inputs");
         self.sums.add(&next.sums);
         self.storage_hist.add(&next.storage_hist);
         self.trials.end = next.trials.end;
@@ -134,7 +141,9 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
     let hist_len = model.steps * HIST_WIDTH;
     // The big buffers are probed for up front, so that a run too large for
     // the machine stops with an error instead of aborting midway.
-    let need = n * NCOLS * 8 + hist_len * 4 + threads * BIN_BUFFER;
+    // A trial's row: its columns, then its drawn inputs.
+    let width = NCOLS + model.inputs.len();
+    let need = n * width * 8 + hist_len * 4 + threads * BIN_BUFFER;
     Vec::<u8>::new()
         .try_reserve_exact(need)
         .map_err(|_| Error::Resources {
@@ -160,14 +169,14 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
     // Scratch buffers, one set per worker thread, reused from chunk to chunk
     // (each trial overwrites or clears what it uses).
     let scratch: Vec<Mutex<Option<Scratch>>> = (0..threads).map(|_| Mutex::new(None)).collect();
-    let mut rows = vec![0.0f64; n * NCOLS];
+    let mut rows = vec![0.0f64; n * width];
     let mut sums = StepSums::new(model);
     let mut done = 0u64;
 
     pool.install(|| {
-        for (w, wave) in rows.chunks_mut(WAVE * CHUNK * NCOLS).enumerate() {
+        for (w, wave) in rows.chunks_mut(WAVE * CHUNK * width).enumerate() {
             let results: Vec<StepSums> = wave
-                .par_chunks_mut(CHUNK * NCOLS)
+                .par_chunks_mut(CHUNK * width)
                 .enumerate()
                 .map(|(k, chunk_rows)| {
                     let first = range.start + ((w * WAVE + k) * CHUNK) as u64;
@@ -181,16 +190,18 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
                     let rows_per_block = HIST_BLOCK_ROWS * group;
                     let start = tid * blocks.len() / threads;
                     let mut trial = first;
-                    for group_rows in chunk_rows.chunks_mut(group * NCOLS) {
-                        let count = group_rows.len() / NCOLS;
-                        for (i, row) in group_rows.chunks_mut(NCOLS).enumerate() {
+                    for group_rows in chunk_rows.chunks_mut(group * width) {
+                        let count = group_rows.len() / width;
+                        for (i, wide) in group_rows.chunks_mut(width).enumerate() {
                             let rows = BinRows {
                                 bins,
                                 stride: group,
                                 column: i,
                             };
+                            let (row, inputs) = wide.split_at_mut(NCOLS);
                             let row: &mut Row = row.try_into().expect("a row");
                             run_trial(model, trial, ws, &mut chunk_sums, rows, row, &mut ());
+                            inputs.copy_from_slice(ws.inputs());
                             trial += 1;
                         }
                         for b in (start..blocks.len()).chain(0..start) {
@@ -206,7 +217,7 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
             for r in &results {
                 sums.add(r);
             }
-            done += (wave.len() / NCOLS) as u64;
+            done += (wave.len() / width) as u64;
             if let Some(p) = opts.progress {
                 p(done);
             }
@@ -214,10 +225,19 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
     });
     drop(blocks);
 
-    let table = Array2::from_shape_vec((n, NCOLS), rows).expect("rows × columns");
+    let wide = Array2::from_shape_vec((n, width), rows).expect("rows × columns");
+    let (table, inputs) = if width == NCOLS {
+        (wide, Array2::zeros((n, 0)))
+    } else {
+        (
+            wide.slice(ndarray::s![.., ..NCOLS]).to_owned(),
+            wide.slice(ndarray::s![.., NCOLS..]).to_owned(),
+        )
+    };
     Ok(SimOutput {
         trials: range,
         table,
+        inputs,
         sums,
         storage_hist,
     })

@@ -17,8 +17,8 @@ use super::observe::{Observer, Series};
 use super::outage::{Interval, draw_steps, for_each_segment, outage_intervals};
 use super::rng::{StreamRng, stream};
 use super::tally::StepSums;
-use crate::dist::days_to_steps;
-use crate::scenario::model::{EventCount, Model, OutageModel, Trigger};
+use crate::dist::{days_to_steps, delay_steps};
+use crate::scenario::model::{EventCount, InputField, Model, OutageModel, Trigger};
 
 /// Where an event's effect lands.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,6 +51,54 @@ pub struct Workspace {
     /// The substitutes as the step loop sees them this trial, by trigger
     /// (loss, storage, shortfall), each in file order.
     sources: [Vec<Source>; 3],
+    /// This trial's supplier and substitute parameters: the model's, with
+    /// the drawn inputs in their place.
+    params: Params,
+    /// This trial's drawn inputs, in the order of [`Model::inputs`].
+    inputs: Vec<f64>,
+    /// Per step: the suppliers' volume before any loss (the model's, or
+    /// summed this trial when a volume is drawn).
+    base_supply: Vec<f64>,
+    /// Per `source` supplier (see `SupplierModel::source_row`), per step: the
+    /// fraction kept at source, `1 - loss`; valid where `source_hit` is set.
+    source_keep: Vec<f64>,
+    /// Per `source` supplier: whether it lost anything this trial.
+    source_hit: Vec<bool>,
+    /// Per event: the step its occurrence starts at this trial (before it is
+    /// cut to the horizon), or `None` when it does not occur.
+    event_start: Vec<Option<usize>>,
+}
+
+/// Supplier and substitute parameters that may be drawn per trial.
+#[derive(Debug, Clone)]
+struct Params {
+    /// Per supplier: volume per step before the profile.
+    volume: Vec<f64>,
+    /// Per supplier: transit in whole steps.
+    transit: Vec<usize>,
+    /// Per substitute: capacity per step.
+    capacity: Vec<f64>,
+    /// Per substitute: lead in whole steps.
+    lead: Vec<usize>,
+    /// Per substitute: budget over the horizon.
+    budget: Vec<f64>,
+    /// Per substitute: cost per unit.
+    cost: Vec<f64>,
+}
+
+impl Params {
+    /// The model's fixed values (those of drawn inputs are set per trial).
+    fn of(model: &Model) -> Params {
+        let subs = &model.substitutes;
+        Params {
+            volume: model.suppliers.iter().map(|s| s.volume_per_step).collect(),
+            transit: model.suppliers.iter().map(|s| s.transit).collect(),
+            capacity: subs.iter().map(|s| s.capacity_per_step).collect(),
+            lead: subs.iter().map(|s| s.lead).collect(),
+            budget: subs.iter().map(|s| s.budget).collect(),
+            cost: subs.iter().map(|s| s.cost).collect(),
+        }
+    }
 }
 
 /// A substitute as the step loop sees it in one trial.
@@ -60,8 +108,8 @@ struct Source {
     lead: usize,
     /// Capacity per step.
     capacity: f64,
-    /// Target storage level (storage trigger).
-    target: f64,
+    /// Start of its target levels in [`Model::targets`] (storage trigger).
+    target: usize,
     /// Cost per unit.
     cost: f64,
     /// Budget left.
@@ -107,7 +155,18 @@ impl Workspace {
                 .subs_by_trigger
                 .each_ref()
                 .map(|subs| Vec::with_capacity(subs.len())),
+            params: Params::of(model),
+            inputs: vec![0.0; model.inputs.len()],
+            base_supply: model.base_supply.clone(),
+            source_keep: vec![1.0; model.source_rows * n],
+            source_hit: vec![false; model.source_rows],
+            event_start: vec![None; model.events.len()],
         }
+    }
+
+    /// The inputs drawn in the last trial, in the order of [`Model::inputs`].
+    pub fn inputs(&self) -> &[f64] {
+        &self.inputs
     }
 }
 
@@ -127,6 +186,9 @@ pub fn run_trial<O: Observer>(
     row: &mut Row,
     observer: &mut O,
 ) {
+    if !model.inputs.is_empty() {
+        draw_inputs(model, trial, ws);
+    }
     draw_events(model, trial, ws, sums);
     lay_losses(model, trial, ws, sums);
     substitute_availability(model, trial, ws);
@@ -141,14 +203,57 @@ pub fn run_trial<O: Observer>(
     record(model, ws, sums, &totals, row, observer);
 }
 
+/// Phase 0: the uncertain inputs, each from its own stream, clamped at 0
+/// (SCENARIO.md, "Uncertain inputs"), set in place of the model's values;
+/// then the base supply, if a volume was drawn.
+#[inline(never)]
+fn draw_inputs(model: &Model, trial: u64, ws: &mut Workspace) {
+    let (steps, spy) = (model.steps, model.steps_per_year);
+    let p = &mut ws.params;
+    for (input, value) in model.inputs.iter().zip(ws.inputs.iter_mut()) {
+        let mut rng = stream(model.seed, trial, input.key);
+        let v = input.sampler.sample(&mut rng).max(0.0);
+        *value = v;
+        match input.field {
+            InputField::SupplierVolume(i) => p.volume[i] = v / spy,
+            InputField::SupplierTransit(i) => p.transit[i] = delay_steps(v, spy, steps),
+            InputField::SubstituteCapacity(j) => p.capacity[j] = v / spy,
+            InputField::SubstituteLead(j) => p.lead[j] = delay_steps(v, spy, steps),
+            InputField::SubstituteBudget(j) => p.budget[j] = v,
+            InputField::SubstituteCost(j) => p.cost[j] = v,
+        }
+    }
+    if model.volume_drawn {
+        // As the model sums the base supply: supplier by supplier, in order.
+        let base = &mut ws.base_supply[..steps];
+        base.fill(0.0);
+        for (s, v) in model.suppliers.iter().zip(&p.volume) {
+            add_scaled(base, &model.shapes[s.shape][..steps], *v);
+        }
+    }
+}
+
 /// Phase 1: events: occurrences, their spans and effects; and the demand
-/// multipliers (overlapping occurrences multiply).
+/// multipliers (overlapping occurrences multiply). Events are drawn in the
+/// model's order, so that an event named by `after` is drawn before the
+/// events that name it.
 #[inline(never)]
 fn draw_events(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSums) {
     let (steps, spy, seed) = (model.steps, model.steps_per_year, model.seed);
     ws.effects.clear();
     ws.demand_effects.clear();
-    for (ei, ev) in model.events.iter().enumerate() {
+    for &ei in &model.event_order {
+        let ev = &model.events[ei];
+        ws.event_start[ei] = None;
+        // A conditional event: only if the event it names occurred, and
+        // then counted from that event's start.
+        let after = match ev.after {
+            Some(parent) => match ws.event_start[parent] {
+                Some(start) => Some(start),
+                None => continue,
+            },
+            None => None,
+        };
         let mut rng = stream(seed, trial, ev.key);
         let count = match &ev.count {
             EventCount::Bernoulli(p) => u64::from(rng.random::<f64>() < *p),
@@ -156,12 +261,11 @@ fn draw_events(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSum
             EventCount::Poisson(None) => 0,
         };
         for _ in 0..count {
-            let start = days_to_steps(ev.start_days.sample(&mut rng), spy).floor();
-            let start = if start > 0.0 {
-                (start as usize).min(steps)
-            } else {
-                0
-            };
+            let offset = days_to_steps(ev.start_days.sample(&mut rng), spy).floor();
+            let offset = if offset > 0.0 { offset as usize } else { 0 };
+            let start = after.map_or(offset, |a| a.saturating_add(offset));
+            ws.event_start[ei] = Some(start);
+            let start = start.min(steps);
             let length = match &ev.duration_days {
                 Some(d) => draw_steps(d.sample(&mut rng), spy, steps),
                 None => steps,
@@ -177,7 +281,7 @@ fn draw_events(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSum
                 ws.effects.push((Target::Supplier(*i), span));
                 let s = &model.suppliers[*i];
                 let cum = &model.shape_cumsum[s.shape];
-                sums.lost_by_event[ei] += s.volume_per_step * f * (cum[end] - cum[start]);
+                sums.lost_by_event[ei] += ws.params.volume[*i] * f * (cum[end] - cum[start]);
             }
             for (j, d) in &ev.substitute {
                 let f = d.sample(&mut rng).clamp(0.0, 1.0);
@@ -256,25 +360,44 @@ fn lay_losses(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSums
         );
         let shape = &model.shapes[s.shape];
         let cum = &model.shape_cumsum[s.shape];
+        let (volume, transit) = (ws.params.volume[si], ws.params.transit[si]);
         let (lost, deficit) = (&mut ws.lost, &mut ws.supply);
         let mut lost_volume = 0.0;
         for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
-            let v = s.volume_per_step * (1.0 - keep);
+            let v = volume * (1.0 - keep);
             if v == 0.0 {
                 return;
             }
             add_scaled(&mut lost[a..b], &shape[a..b], v);
             lost_volume += v * (cum[b] - cum[a]);
-            let (ta, tb) = ((a + s.transit).min(steps), (b + s.transit).min(steps));
+            let (ta, tb) = ((a + transit).min(steps), (b + transit).min(steps));
             add_scaled(&mut deficit[ta..tb], &shape[ta..tb], v);
         });
         sums.lost_by_supplier[si] += lost_volume;
+        if let Some(r) = s.source_row {
+            source_keep(ws, r, steps);
+        }
     }
     let supply = &mut ws.supply[..steps];
     supply
         .iter_mut()
-        .zip(&model.base_supply[..steps])
+        .zip(&ws.base_supply[..steps])
         .for_each(|(s, base)| *s = greater(base - *s, 0.0));
+}
+
+/// Keeps the per-step fraction a `source` supplier keeps at source, from the
+/// shocks in `ws.intervals` (its outages and events), in its row `r`.
+fn source_keep(ws: &mut Workspace, r: usize, steps: usize) {
+    let row = &mut ws.source_keep[r * steps..(r + 1) * steps];
+    let mut hit = false;
+    for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
+        if !hit {
+            row.fill(1.0);
+            hit = true;
+        }
+        row[a..b].fill(keep);
+    });
+    ws.source_hit[r] = hit;
 }
 
 /// Phase 3: each substitute's record for the step loop (its full budget),
@@ -287,17 +410,18 @@ fn substitute_availability(model: &Model, trial: u64, ws: &mut Workspace) {
         for &j in subs {
             let avail = availability_row(model, trial, j, ws);
             let sub = &model.substitutes[j];
+            let p = &ws.params;
             ws.sources[k].push(Source {
                 // A storage-triggered order arrives one step later at the soonest.
                 lead: if sub.trigger == Trigger::Storage {
-                    sub.lead.max(1)
+                    p.lead[j].max(1)
                 } else {
-                    sub.lead
+                    p.lead[j]
                 },
-                capacity: sub.capacity_per_step,
+                capacity: p.capacity[j],
                 target: sub.target,
-                cost: sub.cost,
-                budget: sub.budget,
+                cost: p.cost[j],
+                budget: p.budget[j],
                 avail,
             });
         }
@@ -306,7 +430,8 @@ fn substitute_availability(model: &Model, trial: u64, ws: &mut Workspace) {
 
 /// Substitute `j`'s availability this trial: the start of its row in
 /// `ws.avail`, filled in, or of the last row (all ones) when it is available
-/// in full.
+/// in full. The row is what its own outages and events leave, times what its
+/// `source` supplier keeps at source.
 fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> usize {
     let steps = model.steps;
     let ones_row = model.substitutes.len() * steps;
@@ -322,7 +447,11 @@ fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> 
         Target::Substitute(j),
         ws,
     );
-    if ws.intervals.is_empty() {
+    let source = sub
+        .source
+        .and_then(|i| model.suppliers[i].source_row)
+        .filter(|&r| ws.source_hit[r]);
+    if ws.intervals.is_empty() && source.is_none() {
         return ones_row;
     }
     let row = &mut ws.avail[j * steps..(j + 1) * steps];
@@ -330,6 +459,10 @@ fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> 
     for_each_segment(&ws.intervals, &mut ws.bounds, |a, b, keep| {
         row[a..b].fill(keep)
     });
+    if let Some(r) = source {
+        let keep = &ws.source_keep[r * steps..(r + 1) * steps];
+        row.iter_mut().zip(keep).for_each(|(a, k)| *a *= k);
+    }
     j * steps
 }
 
@@ -496,7 +629,7 @@ fn order_for_storage(
     sources: &mut [Source],
     level: f64,
     t: usize,
-    avail: &[f64],
+    (avail, targets): (&[f64], &[f64]),
     orders: &mut Orders<'_>,
     cost: &mut f64,
 ) {
@@ -506,7 +639,7 @@ fn order_for_storage(
         if arrive >= steps {
             continue;
         }
-        let want = source.target - level - orders.outstanding;
+        let want = targets[source.target + t] - level - orders.outstanding;
         if want <= 0.0 {
             continue;
         }
@@ -572,6 +705,7 @@ fn storage_loop<O: Observer>(
     };
     let levels = &mut ws.level[..steps];
     let avail = &ws.avail[..];
+    let targets = &model.targets[..];
     let scale = BinScale::new(minimum, capacity);
     for t in 0..steps {
         let d = demand[t];
@@ -619,7 +753,14 @@ fn storage_loop<O: Observer>(
         levels[t] = level;
         bins.set(t, bin);
 
-        order_for_storage(storage_sources, level, t, avail, &mut orders, &mut tot.cost);
+        order_for_storage(
+            storage_sources,
+            level,
+            t,
+            (avail, targets),
+            &mut orders,
+            &mut tot.cost,
+        );
     }
     tot
 }

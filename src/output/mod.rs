@@ -25,7 +25,9 @@ use crate::stats::StepRow;
 
 pub use json::{read_summary, write_json};
 pub use timeseries::{read_timeseries, write_timeseries};
-pub use trials::{read_trials_npy, write_trials_csv, write_trials_npy};
+pub use trials::{
+    read_trials_npy, write_inputs_csv, write_inputs_npy, write_trials_csv, write_trials_npy,
+};
 
 /// Creates the output folder `out/name` (and its parents).
 pub fn create_dir(out: &Path, name: &str) -> Result<PathBuf, Error> {
@@ -48,8 +50,14 @@ pub fn write_summary_files(
 }
 
 /// Writes the per-trial table into `dir`: trials.npy, and trials.csv when
-/// `csv` is set; returns their paths.
-pub fn write_trial_files(dir: &Path, sim: &SimOutput, csv: bool) -> Result<Vec<PathBuf>, Error> {
+/// `csv` is set; and, when the scenario draws inputs (`inputs` names their
+/// columns), inputs.npy and with `csv` inputs.csv. Returns their paths.
+pub fn write_trial_files(
+    dir: &Path,
+    sim: &SimOutput,
+    inputs: &[&str],
+    csv: bool,
+) -> Result<Vec<PathBuf>, Error> {
     let npy = dir.join(files::TRIALS_NPY);
     write_trials_npy(&npy, sim)?;
     let mut written = vec![npy];
@@ -57,6 +65,16 @@ pub fn write_trial_files(dir: &Path, sim: &SimOutput, csv: bool) -> Result<Vec<P
         let path = dir.join(files::TRIALS_CSV);
         write_trials_csv(&path, sim)?;
         written.push(path);
+    }
+    if !inputs.is_empty() {
+        let npy = dir.join(files::INPUTS_NPY);
+        write_inputs_npy(&npy, sim)?;
+        written.push(npy);
+        if csv {
+            let path = dir.join(files::INPUTS_CSV);
+            write_inputs_csv(&path, sim, inputs)?;
+            written.push(path);
+        }
     }
     Ok(written)
 }
@@ -75,12 +93,13 @@ pub fn write_summary_md(
 
 /// Removes files an earlier run (or plot) wrote into `dir` that this one did
 /// not: chart files of other formats or after --no-charts, and with
-/// `trials_csv` also a trials.csv not written now. A results folder then
-/// never mixes two runs. Only the file names shortfall writes are touched.
-pub fn remove_stale(dir: &Path, written: &[PathBuf], trials_csv: bool) {
+/// `tables` also a trials.csv, inputs.npy or inputs.csv not written now. A
+/// results folder then never mixes two runs. Only the file names shortfall
+/// writes are touched.
+pub fn remove_stale(dir: &Path, written: &[PathBuf], tables: bool) {
     let mut ours: Vec<String> = Vec::new();
-    if trials_csv {
-        ours.push(files::TRIALS_CSV.into());
+    if tables {
+        ours.extend([files::TRIALS_CSV, files::INPUTS_NPY, files::INPUTS_CSV].map(String::from));
     }
     for chart in Chart::ALL {
         for format in Format::ALL {

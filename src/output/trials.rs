@@ -1,5 +1,6 @@
-//! The per-trial table: trials.npy (float64, trials × columns) and, on
-//! request, trials.csv (with a `trial` index column).
+//! The per-trial tables: trials.npy (float64, trials × columns) and, on
+//! request, trials.csv (with a `trial` index column); and the drawn inputs
+//! in the same two forms, inputs.npy and inputs.csv.
 
 use std::io;
 use std::path::Path;
@@ -14,8 +15,17 @@ use crate::error::Error;
 
 /// Writes the per-trial table as `trials.npy` (float64, trials × columns).
 pub fn write_trials_npy(path: &Path, sim: &SimOutput) -> Result<(), Error> {
+    write_npy(path, &sim.table)
+}
+
+/// Writes the drawn inputs as `inputs.npy` (float64, trials × inputs).
+pub fn write_inputs_npy(path: &Path, sim: &SimOutput) -> Result<(), Error> {
+    write_npy(path, &sim.inputs)
+}
+
+fn write_npy(path: &Path, table: &Array2<f64>) -> Result<(), Error> {
     atomic_write(path, |w| {
-        sim.table
+        table
             .write_npy(w)
             .map_err(|e| io::Error::other(e.to_string()))
     })
@@ -24,10 +34,20 @@ pub fn write_trials_npy(path: &Path, sim: &SimOutput) -> Result<(), Error> {
 /// Writes the per-trial table as `trials.csv`, with a `trial` index column.
 pub fn write_trials_csv(path: &Path, sim: &SimOutput) -> Result<(), Error> {
     let header: Vec<&str> = Column::names().collect();
+    write_csv(path, sim.trials.start, &header, &sim.table)
+}
+
+/// Writes the drawn inputs as `inputs.csv`, with a `trial` index column;
+/// `names` are the inputs' column names.
+pub fn write_inputs_csv(path: &Path, sim: &SimOutput, names: &[&str]) -> Result<(), Error> {
+    write_csv(path, sim.trials.start, names, &sim.inputs)
+}
+
+fn write_csv(path: &Path, first: u64, header: &[&str], table: &Array2<f64>) -> Result<(), Error> {
     atomic_write(path, |w| {
         writeln!(w, "trial,{}", header.join(","))?;
-        for (i, row) in sim.table.rows().into_iter().enumerate() {
-            let trial = sim.trials.start + i as u64;
+        for (i, row) in table.rows().into_iter().enumerate() {
+            let trial = first + i as u64;
             let fields: Vec<String> = row.iter().map(|x| fmt_f64(*x)).collect();
             writeln!(w, "{trial},{}", fields.join(","))?;
         }

@@ -13,7 +13,7 @@ pub use charts::{Chart, Format};
 
 /// The crate version, written into every summary.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub use summary::{EntityMean, RunInfo, Summary, SupplierInfo, summarise};
+pub use summary::{EntityMean, InputMetrics, RunInfo, Summary, SupplierInfo, summarise};
 
 /// The files of a run's folder.
 pub mod files {
@@ -27,6 +27,11 @@ pub mod files {
     pub const TRIALS_NPY: &str = "trials.npy";
     /// The per-trial table as CSV (on request).
     pub const TRIALS_CSV: &str = "trials.csv";
+    /// The drawn inputs, float64, trials × inputs (only when the scenario
+    /// draws any).
+    pub const INPUTS_NPY: &str = "inputs.npy";
+    /// The drawn inputs as CSV (with trials.csv).
+    pub const INPUTS_CSV: &str = "inputs.csv";
     /// The results as Markdown, linking the charts.
     pub const SUMMARY_MD: &str = "summary.md";
 }

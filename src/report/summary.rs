@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{Column, SimOutput};
 use crate::scenario::Model;
-use crate::stats::{self, Metrics};
+use crate::scenario::model::InputField;
+use crate::stats::{self, ColumnStats, Metrics};
 
 /// Mean volume lost per trial attributed to one supplier or event.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -22,7 +23,8 @@ pub struct SupplierInfo {
     pub id: String,
     /// Display name.
     pub name: String,
-    /// Volume to this market in normal operation, unit/yr.
+    /// Volume to this market in normal operation, unit/yr (for a volume
+    /// drawn per trial, the mean of its draws in this run).
     pub volume: f64,
     /// Plant nameplate capacity, unit/yr, if given.
     pub capacity: Option<f64>,
@@ -63,8 +65,16 @@ pub struct Summary {
     pub storage_minimum: f64,
     /// The per-trial columns, in the order of trials.npy.
     pub columns: Vec<String>,
+    /// The drawn inputs' columns, in the order of inputs.npy (left out when
+    /// the scenario draws none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<String>,
     /// Statistics of every column plus the adequacy metrics.
     pub metrics: Metrics,
+    /// Statistics of every drawn input, by column name, in the order of
+    /// `inputs` (left out when the scenario draws none).
+    #[serde(default, skip_serializing_if = "InputMetrics::is_empty")]
+    pub input_metrics: InputMetrics,
     /// Mean volume lost at source per supplier (outages and events combined).
     pub lost_by_supplier: Vec<EntityMean>,
     /// Mean volume each event's supply effects remove (gross: where losses
@@ -72,9 +82,61 @@ pub struct Summary {
     pub lost_by_event: Vec<EntityMean>,
 }
 
+/// Statistics of the drawn inputs, by column name, kept in column order
+/// (a JSON object whose keys come in the order of `inputs.npy`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputMetrics(pub Vec<(String, ColumnStats)>);
+
+impl InputMetrics {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The statistics of the input named `name`.
+    pub fn get(&self, name: &str) -> Option<&ColumnStats> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    }
+}
+
+impl Serialize for InputMetrics {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, stats) in &self.0 {
+            map.serialize_entry(name, stats)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMetrics {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<InputMetrics, D::Error> {
+        struct Ordered;
+        impl<'de> serde::de::Visitor<'de> for Ordered {
+            type Value = InputMetrics;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of input names to statistics")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InputMetrics, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, ColumnStats>()? {
+                    entries.push(entry);
+                }
+                Ok(InputMetrics(entries))
+            }
+        }
+        d.deserialize_map(Ordered)
+    }
+}
+
 /// Summarises a finished simulation of `model`.
 pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
     let n = sim.len() as f64;
+    let input_stats = stats::input_stats(sim.inputs.view());
     let means = |ids: Vec<&str>, sums: &[f64]| -> Vec<EntityMean> {
         ids.into_iter()
             .zip(sums)
@@ -99,17 +161,34 @@ pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
         suppliers: model
             .suppliers
             .iter()
-            .map(|s| SupplierInfo {
+            .enumerate()
+            .map(|(i, s)| SupplierInfo {
                 id: s.id.clone(),
                 name: s.name.clone(),
-                volume: s.volume,
+                volume: s.volume.unwrap_or_else(|| {
+                    let k = model
+                        .inputs
+                        .iter()
+                        .position(|x| x.field == InputField::SupplierVolume(i))
+                        .expect("a volume that is not a number is drawn");
+                    input_stats[k].mean
+                }),
                 capacity: s.capacity,
             })
             .collect(),
         storage_capacity: model.storage_capacity,
         storage_minimum: model.storage_minimum,
         columns: Column::names().map(str::to_string).collect(),
+        inputs: model.inputs.iter().map(|x| x.name.clone()).collect(),
         metrics: stats::metrics(sim.table.view()),
+        input_metrics: InputMetrics(
+            model
+                .inputs
+                .iter()
+                .map(|x| x.name.clone())
+                .zip(input_stats.iter().cloned())
+                .collect(),
+        ),
         lost_by_supplier: means(
             model.suppliers.iter().map(|s| s.id.as_str()).collect(),
             &sim.sums.lost_by_supplier,

@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use super::raw::{self, Node, Value};
+use super::validate::suggest;
 use crate::error::{Error, Location, Problem};
 
 /// The arrays of tables that merge by `id`.
@@ -283,8 +284,8 @@ pub fn apply_enabled(root: &mut Node) -> Vec<Problem> {
 }
 
 /// Applies one `--set PATH=VALUE` to the merged tree. `PATH` is dotted; the
-/// second part of a `supplier`, `substitute` or `event` path is the entry's id
-/// (an unknown id appends a new entry).
+/// second part of a `supplier`, `substitute` or `event` path is the entry's id,
+/// which must name an entry of the merged scenario (`--set` never adds one).
 pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
     let Some((path, text)) = arg.split_once('=') else {
         return Err(Problem {
@@ -323,6 +324,7 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
                 ),
             });
         }
+        check_set_id(root, parts[0], parts[1], arg, path)?;
         let id = Node {
             value: Value::Str(parts[1].into()),
             origin: origin.clone(),
@@ -347,6 +349,48 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
     let mut problems = Vec::new();
     merge_into(root, over, "", &mut problems);
     problems.into_iter().next().map_or(Ok(()), Err)
+}
+
+/// `--set` changes entries and never adds one: `id` must name an entry of
+/// the array `kind` (SCENARIO.md, "Inheritance and overrides"), so that a
+/// typo cannot silently add a supplier, substitute or event.
+fn check_set_id(root: &Node, kind: &str, id: &str, arg: &str, path: &str) -> Result<(), Problem> {
+    let ids_of = |key: &str| -> Vec<String> {
+        match root.get(key).map(|n| &n.value) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|item| match item.get("id").map(|n| &n.value) {
+                    Some(Value::Str(s)) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let ids = ids_of(kind);
+    if ids.iter().any(|i| i == id) {
+        return Ok(());
+    }
+    let known: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let elsewhere = ID_ARRAYS
+        .iter()
+        .find(|k| **k != kind && ids_of(k).iter().any(|i| i == id));
+    let hint = if let Some(other) = elsewhere {
+        format!(" (\"{id}\" is a{} {other}: {other}.{id}...)", if other.starts_with(['a', 'e', 'i', 'o', 'u']) { "n" } else { "" })
+    } else {
+        match suggest(id, &known) {
+            Some(h) => format!(" (did you mean `{h}`?)"),
+            None if known.is_empty() => format!("; the scenario has no {kind}"),
+            None => format!("; {kind} ids: {}", known.join(", ")),
+        }
+    };
+    Err(Problem {
+        location: Location::Set(arg.into()),
+        field: path.into(),
+        message: format!(
+            "no {kind} has id \"{id}\"{hint}; --set changes an entry and never adds one (add new entries in a file)"
+        ),
+    })
 }
 
 fn nest(parts: &[&str], leaf: Node, origin: &Location) -> Node {

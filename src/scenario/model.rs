@@ -5,8 +5,10 @@
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
-use super::validate::{self, DemandBase, InitialState, Occurrence, OutageSpec, Scenario, Step};
-use crate::dist::{Sampler, days_to_steps};
+use super::validate::{
+    self, DemandBase, InitialState, Input, LevelPath, Occurrence, OutageSpec, Scenario, Step,
+};
+use crate::dist::{Sampler, delay_steps};
 
 /// An alternating up/down process in whole steps.
 #[derive(Debug, Clone)]
@@ -31,20 +33,25 @@ pub struct SupplierModel {
     pub id: String,
     /// Display name (for reports).
     pub name: String,
-    /// Volume to this market in normal operation, unit/yr, as given (for reports).
-    pub volume: f64,
+    /// Volume to this market in normal operation, unit/yr, as given (for
+    /// reports); `None` when it is drawn per trial.
+    pub volume: Option<f64>,
     /// Plant nameplate capacity, unit/yr, if given (for reports).
     pub capacity: Option<f64>,
     /// Stream key (stable hash of the id).
     pub key: u64,
-    /// `volume / steps_per_year`: the per-step volume before the profile multiplier.
+    /// `volume / steps_per_year`: the per-step volume before the profile
+    /// multiplier (0 when the volume is drawn: the trial sets it).
     pub volume_per_step: f64,
     /// Index into [`Model::shapes`].
     pub shape: usize,
-    /// Transit delay in whole steps.
+    /// Transit delay in whole steps (0 when drawn: the trial sets it).
     pub transit: usize,
     /// Outage process, if any (and with a positive rate).
     pub outage: Option<OutageModel>,
+    /// Its row of per-step loss fractions at source, kept for the
+    /// substitutes that name it as their `source`; `None` when none does.
+    pub source_row: Option<usize>,
 }
 
 /// What makes a substitute deliver, as the engine sees it; the step loop
@@ -79,22 +86,59 @@ pub struct SubstituteModel {
     pub id: String,
     /// Stream key.
     pub key: u64,
-    /// Capacity per step, `capacity / steps_per_year`.
+    /// Capacity per step, `capacity / steps_per_year` (the trial sets it
+    /// when drawn).
     pub capacity_per_step: f64,
-    /// Lead time in whole steps.
+    /// Lead time in whole steps (the trial sets it when drawn).
     pub lead: usize,
+    /// The supplier whose loss at source scales its capacity, if any.
+    pub source: Option<usize>,
     /// What makes it deliver.
     pub trigger: Trigger,
-    /// Target storage level (storage trigger).
-    pub target: f64,
-    /// Budget over the horizon (infinite when not given).
+    /// Start of its target level per step in [`Model::targets`] (storage
+    /// trigger; 0 otherwise).
+    pub target: usize,
+    /// Budget over the horizon (infinite when not given; the trial sets it
+    /// when drawn).
     pub budget: f64,
-    /// Cost per unit delivered.
+    /// Cost per unit delivered (the trial sets it when drawn).
     pub cost: f64,
     /// Outage process, if any.
     pub outage: Option<OutageModel>,
-    /// Whether its availability can ever drop below 1 (outage or events).
+    /// Whether its availability can ever drop below 1 (outage, events or a
+    /// `source` supplier's losses).
     pub can_fail: bool,
+}
+
+/// The field a drawn input sets, with the index of its supplier or substitute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputField {
+    /// A supplier's `volume` (unit/yr).
+    SupplierVolume(usize),
+    /// A supplier's `transit_days`.
+    SupplierTransit(usize),
+    /// A substitute's `capacity` (unit/yr).
+    SubstituteCapacity(usize),
+    /// A substitute's `lead_days`.
+    SubstituteLead(usize),
+    /// A substitute's `volume` (budget, unit).
+    SubstituteBudget(usize),
+    /// A substitute's `cost` (currency per unit).
+    SubstituteCost(usize),
+}
+
+/// An input drawn once per trial (SCENARIO.md, "Uncertain inputs").
+#[derive(Debug, Clone)]
+pub struct InputModel {
+    /// Its column name, `supplier.<id>.<field>` or `substitute.<id>.<field>`.
+    pub name: String,
+    /// Stream key: the stable hash of the column name, so that every
+    /// (entity, field) has a stream of its own.
+    pub key: u64,
+    /// Its distribution.
+    pub sampler: Sampler,
+    /// What it sets.
+    pub field: InputField,
 }
 
 /// How many times an event occurs in a trial.
@@ -115,6 +159,9 @@ pub struct EventModel {
     pub key: u64,
     /// How many times it occurs.
     pub count: EventCount,
+    /// The event it can occur only with (then `count` is a conditional
+    /// probability and the start is offset from that event's start).
+    pub after: Option<usize>,
     /// Start day sampler.
     pub start_days: Sampler,
     /// Duration sampler in days (`None`: lasts to the end of the horizon).
@@ -178,6 +225,19 @@ pub struct Model {
     pub substitutes: Vec<SubstituteModel>,
     /// Events in file order.
     pub events: Vec<EventModel>,
+    /// The order in which events are drawn: file order, except that an event
+    /// named by `after` comes before the events that name it.
+    pub event_order: Vec<usize>,
+    /// Inputs drawn once per trial, in the column order of `inputs.npy`.
+    pub inputs: Vec<InputModel>,
+    /// Whether any supplier's volume is drawn (then the base supply is
+    /// summed per trial).
+    pub volume_drawn: bool,
+    /// Number of suppliers named as some substitute's `source`.
+    pub source_rows: usize,
+    /// Storage-triggered substitutes' target levels, `steps` values each (see
+    /// [`SubstituteModel::target`]).
+    pub targets: Vec<f64>,
     /// Whether any event changes demand.
     pub has_demand_events: bool,
     /// Indices of the loss-, storage- and shortfall-triggered substitutes, in file order.
@@ -249,11 +309,49 @@ impl Model {
                 p_start_down,
             })
         };
-        let whole_steps = |days: f64| days_to_steps(days, spy).ceil().max(0.0) as usize;
+        let whole_steps = |days: f64| delay_steps(days, spy, steps);
+
+        // Drawn inputs, in the contract's column order: suppliers, then
+        // substitutes, each in file order, fields in a fixed order.
+        let mut inputs: Vec<InputModel> = Vec::new();
+        let mut drawn = |kind: &str, id: &str, field: &str, input: &Input, set: InputField| {
+            if let Input::Drawn(d) = input {
+                let name = format!("{kind}.{id}.{field}");
+                inputs.push(InputModel {
+                    key: stream_key(&name),
+                    name,
+                    sampler: d.sampler(),
+                    field: set,
+                });
+            }
+        };
+        for (i, sup) in s.suppliers.iter().enumerate() {
+            drawn("supplier", &sup.id, "volume", &sup.volume, InputField::SupplierVolume(i));
+            drawn("supplier", &sup.id, "transit_days", &sup.transit_days, InputField::SupplierTransit(i));
+        }
+        for (j, sub) in s.substitutes.iter().enumerate() {
+            drawn("substitute", &sub.id, "capacity", &sub.capacity, InputField::SubstituteCapacity(j));
+            drawn("substitute", &sub.id, "lead_days", &sub.lead_days, InputField::SubstituteLead(j));
+            if let Some(v) = &sub.volume {
+                drawn("substitute", &sub.id, "volume", v, InputField::SubstituteBudget(j));
+            }
+            drawn("substitute", &sub.id, "cost", &sub.cost, InputField::SubstituteCost(j));
+        }
+        let volume_drawn = s.suppliers.iter().any(|sup| sup.volume.fixed().is_none());
+        let mut source_of: Vec<Option<usize>> = vec![None; s.suppliers.len()];
+        let mut source_rows = 0;
+        for sub in &s.substitutes {
+            if let Some(i) = sub.source {
+                if source_of[i].is_none() {
+                    source_of[i] = Some(source_rows);
+                    source_rows += 1;
+                }
+            }
+        }
 
         let mut shapes: Vec<Vec<f64>> = vec![vec![1.0; steps]];
         let mut suppliers = Vec::with_capacity(s.suppliers.len());
-        for sup in &s.suppliers {
+        for (i, sup) in s.suppliers.iter().enumerate() {
             let shape: Vec<f64> = match &sup.profile {
                 None => vec![1.0; steps],
                 Some(p) if p.len() == 12 => months.iter().map(|&m| p[m as usize]).collect(),
@@ -269,13 +367,14 @@ impl Model {
             suppliers.push(SupplierModel {
                 id: sup.id.clone(),
                 name: sup.name.clone(),
-                volume: sup.volume,
+                volume: sup.volume.fixed(),
                 capacity: sup.capacity,
                 key: stream_key(&sup.id),
-                volume_per_step: sup.volume / spy,
+                volume_per_step: sup.volume.fixed().unwrap_or(0.0) / spy,
                 shape: index,
-                transit: whole_steps(sup.transit_days),
+                transit: whole_steps(sup.transit_days.fixed().unwrap_or(0.0)),
                 outage: outage(&sup.outage),
+                source_row: source_of[i],
             });
         }
         let shape_cumsum: Vec<Vec<f64>> = shapes
@@ -300,20 +399,36 @@ impl Model {
             })
             .collect();
 
+        let mut targets: Vec<f64> = Vec::new();
         let mut substitutes: Vec<SubstituteModel> = s
             .substitutes
             .iter()
-            .map(|sub| SubstituteModel {
-                id: sub.id.clone(),
-                key: stream_key(&sub.id),
-                capacity_per_step: sub.capacity / spy,
-                lead: whole_steps(sub.lead_days),
-                trigger: Trigger::of(sub.trigger),
-                target: sub.target.unwrap_or(0.0),
-                budget: sub.volume.unwrap_or(f64::INFINITY),
-                cost: sub.cost,
-                outage: outage(&sub.outage),
-                can_fail: false,
+            .map(|sub| {
+                let target = targets.len();
+                match &sub.target {
+                    Some(LevelPath::Constant(v)) => targets.extend(std::iter::repeat_n(*v, steps)),
+                    Some(LevelPath::Monthly(v)) => {
+                        targets.extend(months.iter().map(|&m| v[m as usize]))
+                    }
+                    Some(LevelPath::PerStep(v)) => targets.extend_from_slice(v),
+                    None => {}
+                }
+                SubstituteModel {
+                    id: sub.id.clone(),
+                    key: stream_key(&sub.id),
+                    capacity_per_step: sub.capacity.fixed().unwrap_or(0.0) / spy,
+                    lead: whole_steps(sub.lead_days.fixed().unwrap_or(0.0)),
+                    source: sub.source,
+                    trigger: Trigger::of(sub.trigger),
+                    target,
+                    budget: sub
+                        .volume
+                        .as_ref()
+                        .map_or(f64::INFINITY, |v| v.fixed().unwrap_or(0.0)),
+                    cost: sub.cost.fixed().unwrap_or(0.0),
+                    outage: outage(&sub.outage),
+                    can_fail: false,
+                }
             })
             .collect();
 
@@ -324,6 +439,7 @@ impl Model {
             .map(|e| EventModel {
                 id: e.id.clone(),
                 key: stream_key(&e.id),
+                after: e.after,
                 count: match e.occurrence {
                     Occurrence::Probability(p) => EventCount::Bernoulli(p),
                     Occurrence::RatePerYear(r) => {
@@ -344,6 +460,7 @@ impl Model {
         for sub in substitutes.iter_mut().enumerate() {
             let (j, sub) = sub;
             sub.can_fail = sub.outage.is_some()
+                || sub.source.is_some()
                 || events
                     .iter()
                     .any(|e| e.substitute.iter().any(|(i, _)| *i == j));
@@ -355,12 +472,15 @@ impl Model {
                 .collect()
         });
 
+        let event_order = draw_order(&events);
+
         let demand_key = stream_key("@demand");
         let storage_key = stream_key("@storage");
         let mut keys: Vec<(u64, &str)> = vec![(demand_key, "@demand"), (storage_key, "@storage")];
         keys.extend(suppliers.iter().map(|m| (m.key, m.id.as_str())));
         keys.extend(substitutes.iter().map(|m| (m.key, m.id.as_str())));
         keys.extend(events.iter().map(|m| (m.key, m.id.as_str())));
+        keys.extend(inputs.iter().map(|m| (m.key, m.name.as_str())));
         keys.sort();
         if let Some(w) = keys.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(format!(
@@ -398,6 +518,11 @@ impl Model {
             base_supply,
             substitutes,
             events,
+            event_order,
+            inputs,
+            volume_drawn,
+            source_rows,
+            targets,
             has_demand_events,
             subs_by_trigger,
             demand_key,
@@ -405,6 +530,24 @@ impl Model {
             scenario_sha256,
         })
     }
+}
+
+/// The order in which events are drawn: file order, except that each event
+/// comes after the event its `after` names (validation has refused cycles).
+fn draw_order(events: &[EventModel]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(events.len());
+    let mut placed = vec![false; events.len()];
+    while order.len() < events.len() {
+        let before = order.len();
+        for (i, e) in events.iter().enumerate() {
+            if !placed[i] && e.after.is_none_or(|p| placed[p]) {
+                placed[i] = true;
+                order.push(i);
+            }
+        }
+        assert!(order.len() > before, "`after` chains form a cycle");
+    }
+    order
 }
 
 /// Labels and calendar months of each step: step t falls on

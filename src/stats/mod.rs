@@ -4,4 +4,4 @@ pub mod steps;
 pub mod summary;
 
 pub use steps::{StepRow, step_rows};
-pub use summary::{ColumnStats, MeanSe, Metrics, metrics, sorted_total};
+pub use summary::{ColumnStats, MeanSe, Metrics, input_stats, metrics, sorted_total};

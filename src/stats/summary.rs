@@ -360,6 +360,22 @@ pub fn metrics(table: ArrayView2<'_, f64>) -> Metrics {
     }
 }
 
+/// Statistics of each drawn input (rows: trials, columns: inputs), in
+/// column order. A value's "worst" tail, for `cvar95` and `cvar99`, is its
+/// highest.
+pub fn input_stats(inputs: ArrayView2<'_, f64>) -> Vec<ColumnStats> {
+    use rayon::prelude::*;
+    let n = inputs.nrows() as u64;
+    if n == 0 {
+        return Vec::new();
+    }
+    let ranks: [(u64, u64); 5] = QUANTILES.map(|(_, pm)| quantile_ci_ranks(n, pm as f64 / 1000.0));
+    (0..inputs.ncols())
+        .into_par_iter()
+        .map(|k| column_stats(&inputs.column(k).to_vec(), false, &ranks))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

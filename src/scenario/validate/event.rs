@@ -6,20 +6,110 @@ use super::types::{EventSpec, Occurrence};
 use crate::dist::DistSpec;
 use crate::scenario::raw::Node;
 
-/// Reads one `[[event]]`; `suppliers` and `substitutes` are the ids it may
-/// name.
-pub(super) fn read_event(
+/// Reads the `[[event]]` entries; `suppliers` and `substitutes` are the ids
+/// they may name. Then resolves `after`: the named event must exist, both
+/// must use `probability`, and the chains must not loop.
+pub(super) fn read_events(
+    cx: &mut Cx,
+    entries: &[(String, &Node)],
+    suppliers: &[&str],
+    substitutes: &[&str],
+) -> Vec<EventSpec> {
+    let mut events = Vec::with_capacity(entries.len());
+    let mut afters = Vec::with_capacity(entries.len());
+    for (id, node) in entries {
+        if let Some((event, after)) = read_event(cx, node, id, suppliers, substitutes) {
+            events.push(event);
+            afters.push(after.map(|name| (name, *node)));
+        }
+    }
+    let ids: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
+    let read: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    for (i, after) in afters.iter().enumerate() {
+        let Some((name, node)) = after else { continue };
+        let path = format!("event.{}.after", read[i]);
+        let origin = node.get("after").map(|n| &n.origin);
+        let Some(parent) = read.iter().position(|r| r == name) else {
+            if !ids.contains(&name.as_str()) {
+                let others: Vec<&str> = ids.iter().copied().filter(|x| *x != read[i]).collect();
+                let hint = match suggest(name, &others) {
+                    Some(h) => format!(" (did you mean `{h}`?)"),
+                    None if others.is_empty() => "; there is no other event".to_string(),
+                    None => format!("; event ids: {}", others.join(", ")),
+                };
+                cx.error(origin, &path, format!("no event has id \"{name}\"{hint}"));
+            }
+            // An event that exists but could not be read is reported on its own.
+            continue;
+        };
+        if parent == i {
+            cx.error(origin, &path, "an event cannot occur only after itself");
+            continue;
+        }
+        if !matches!(events[i].occurrence, Occurrence::Probability(_)) {
+            cx.error(
+                origin,
+                &path,
+                "an event with `after` must use probability (a conditional probability), not rate_per_year",
+            );
+        }
+        if !matches!(events[parent].occurrence, Occurrence::Probability(_)) {
+            cx.error(
+                origin,
+                &path,
+                format!("the named event \"{name}\" must use probability, not rate_per_year"),
+            );
+        }
+        events[i].after = Some(parent);
+    }
+    // A cycle: following `after` from an event comes back to it. Reported
+    // once, at the first event of the cycle in file order.
+    let mut reported = vec![false; events.len()];
+    for start in 0..events.len() {
+        let mut chain = vec![start];
+        let mut at = events[start].after;
+        while let Some(next) = at {
+            if next == start {
+                if !chain.iter().any(|&c| reported[c]) {
+                    chain.iter().for_each(|&c| reported[c] = true);
+                    let names: Vec<&str> = chain
+                        .iter()
+                        .chain(std::iter::once(&start))
+                        .map(|&c| events[c].id.as_str())
+                        .collect();
+                    let node = afters[start].as_ref().map(|(_, n)| *n);
+                    cx.error(
+                        node.and_then(|n| n.get("after")).map(|n| &n.origin),
+                        &format!("event.{}.after", events[start].id),
+                        format!("`after` makes a cycle: {}", names.join(" -> ")),
+                    );
+                }
+                break;
+            }
+            if chain.contains(&next) || chain.len() > events.len() {
+                break;
+            }
+            chain.push(next);
+            at = events[next].after;
+        }
+    }
+    events
+}
+
+/// Reads one `[[event]]`, with the id its `after` names, if any.
+fn read_event(
     cx: &mut Cx,
     node: &Node,
     id: &str,
     suppliers: &[&str],
     substitutes: &[&str],
-) -> Option<EventSpec> {
+) -> Option<(EventSpec, Option<String>)> {
     let path = format!("event.{id}");
     let mut f = Fields::new(cx, node, &path)?;
     f.get("id");
     let name = f.string(cx, "name").unwrap_or_else(|| id.to_string());
     let occurrence = read_occurrence(cx, &mut f, node, &path);
+    let after = f.string(cx, "after");
     let start_day = f
         .dist(cx, "start_day")
         .unwrap_or(DistSpec::Fixed { value: 0.0 });
@@ -43,16 +133,18 @@ pub(super) fn read_event(
         }
     }
     f.finish(cx);
-    Some(EventSpec {
+    let event = EventSpec {
         id: id.into(),
         name,
         occurrence: occurrence?,
+        after: None,
         start_day,
         duration_days,
         supply,
         substitute,
         demand,
-    })
+    };
+    Some((event, after))
 }
 
 /// `probability` or `rate_per_year`: exactly one of them.

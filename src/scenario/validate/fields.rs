@@ -5,6 +5,7 @@ mod distribution;
 
 use chrono::NaiveDate;
 
+use super::types::Input;
 use crate::dist::DistSpec;
 use crate::error::{Location, Problem};
 use crate::scenario::raw::{Node, Value};
@@ -176,6 +177,26 @@ impl<'a> Fields<'a> {
     pub(super) fn dist(&mut self, cx: &mut Cx, key: &'static str) -> Option<DistSpec> {
         let path = self.path(key);
         self.get(key).and_then(|n| dist(cx, n, &path))
+    }
+
+    /// An uncertain input: a number >= 0, or a distribution table (drawn once
+    /// per trial and clamped at 0, so its parameters are checked but its
+    /// support may reach below 0).
+    pub(super) fn input(&mut self, cx: &mut Cx, key: &'static str) -> Option<Input> {
+        let path = self.path(key);
+        let node = self.get(key)?;
+        match &node.value {
+            Value::Table(_) => dist(cx, node, &path).map(Input::Drawn),
+            Value::Int(_) | Value::Float(_) => self.non_negative(cx, key).map(Input::Fixed),
+            other => {
+                cx.error(
+                    Some(&node.origin),
+                    &path,
+                    format!("must be a number >= 0 or a distribution table like {{ dist = \"uniform\", min = 1, max = 2 }} (drawn once per trial), not {}", other.type_name()),
+                );
+                None
+            }
+        }
     }
 
     pub(super) fn numbers(&mut self, cx: &mut Cx, key: &'static str) -> Option<Vec<f64>> {

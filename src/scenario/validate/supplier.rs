@@ -2,7 +2,7 @@
 
 use super::fields::{Cx, Fields};
 use super::outage::{read_initial, read_outage};
-use super::types::SupplierSpec;
+use super::types::{Input, SupplierSpec};
 use crate::scenario::raw::Node;
 
 pub(super) fn read_supplier(
@@ -16,10 +16,16 @@ pub(super) fn read_supplier(
     f.get("id");
     let name = f.string(cx, "name").unwrap_or_else(|| id.to_string());
     let volume = f
-        .required(cx, "volume", "unit/yr delivered in normal operation, >= 0")
-        .and_then(|_| f.non_negative(cx, "volume"));
+        .required(
+            cx,
+            "volume",
+            "unit/yr delivered in normal operation: a number >= 0 or a distribution",
+        )
+        .and_then(|_| f.input(cx, "volume"));
     let capacity = f.non_negative(cx, "capacity");
-    if let (Some(v), Some(c)) = (volume, capacity) {
+    // A drawn volume is not compared with the nameplate (SCENARIO.md,
+    // "Uncertain inputs").
+    if let (Some(v), Some(c)) = (volume.as_ref().and_then(Input::fixed), capacity) {
         if c < v {
             cx.error(
                 node.get("capacity").map(|n| &n.origin),
@@ -48,7 +54,7 @@ pub(super) fn read_supplier(
             );
         }
     }
-    let transit_days = f.non_negative(cx, "transit_days").unwrap_or(0.0);
+    let transit_days = f.input(cx, "transit_days").unwrap_or(Input::Fixed(0.0));
     let initial = read_initial(cx, &mut f);
     let outage = read_outage(cx, &mut f, initial);
     f.finish(cx);

@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 
 use super::demand::{read_demand, read_storage};
 use super::entries::read_entries;
-use super::event::read_event;
+use super::event::read_events;
 use super::fields::{Cx, Fields, Sections, date, integer, valid_id};
 use super::substitute::read_substitute;
 use super::supplier::read_supplier;
-use super::types::{EventSpec, Scenario, Step, SubstituteSpec, SupplierSpec};
+use super::types::{Scenario, Step, SubstituteSpec, SupplierSpec};
 use crate::scenario::raw::Node;
 
 const TOP_KEYS: [&str; 8] = [
@@ -44,18 +44,23 @@ pub(super) fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Opti
         .iter()
         .filter_map(|(id, node)| read_supplier(cx, node, id, steps_ok))
         .collect();
+    let supplier_ids = entries.supplier_ids();
+    let substitute_ids = entries.substitute_ids();
     let substitutes: Vec<SubstituteSpec> = entries
         .substitutes
         .iter()
-        .filter_map(|(id, node)| read_substitute(cx, node, id, storage.capacity, storage.minimum))
+        .filter_map(|(id, node)| {
+            read_substitute(
+                cx,
+                node,
+                id,
+                (storage.capacity, storage.minimum),
+                &supplier_ids,
+                steps_ok,
+            )
+        })
         .collect();
-    let supplier_ids = entries.supplier_ids();
-    let substitute_ids = entries.substitute_ids();
-    let events: Vec<EventSpec> = entries
-        .events
-        .iter()
-        .filter_map(|(id, node)| read_event(cx, node, id, &supplier_ids, &substitute_ids))
-        .collect();
+    let events = read_events(cx, &entries.events, &supplier_ids, &substitute_ids);
     top.finish(cx);
 
     let name = about.name;

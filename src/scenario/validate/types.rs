@@ -62,6 +62,39 @@ pub struct OutageSpec {
     pub initial: InitialState,
 }
 
+/// A field that is either a number or, given as a distribution table, drawn
+/// once per trial (SCENARIO.md, "Uncertain inputs").
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// A number: the same in every trial.
+    Fixed(f64),
+    /// A distribution: drawn once per trial from a stream of its own, then
+    /// clamped at 0.
+    Drawn(DistSpec),
+}
+
+impl Input {
+    /// The value, if it is a number.
+    pub fn fixed(&self) -> Option<f64> {
+        match self {
+            Input::Fixed(v) => Some(*v),
+            Input::Drawn(_) => None,
+        }
+    }
+}
+
+/// A storage level that may change with the season: a storage-triggered
+/// substitute's `target`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LevelPath {
+    /// One level all year.
+    Constant(f64),
+    /// Twelve levels, by the calendar month of the step.
+    Monthly(Vec<f64>),
+    /// One level per step.
+    PerStep(Vec<f64>),
+}
+
 /// A supplier of the importer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SupplierSpec {
@@ -70,13 +103,13 @@ pub struct SupplierSpec {
     /// Display name.
     pub name: String,
     /// Volume delivered to this market in normal operation, unit/yr.
-    pub volume: f64,
+    pub volume: Input,
     /// Optional nameplate capacity of the plant, unit/yr (reports only).
     pub capacity: Option<f64>,
     /// Optional multipliers: 12 (calendar months) or one per step.
     pub profile: Option<Vec<f64>>,
     /// Source-to-market delay in days.
-    pub transit_days: f64,
+    pub transit_days: Input,
     /// Optional outage process.
     pub outage: Option<OutageSpec>,
 }
@@ -101,19 +134,22 @@ pub struct SubstituteSpec {
     /// Display name.
     pub name: String,
     /// Maximum rate, unit/yr.
-    pub capacity: f64,
+    pub capacity: Input,
     /// Order-to-arrival delay in days.
-    pub lead_days: f64,
+    pub lead_days: Input,
+    /// The supplier (index) whose spare capacity it draws on, if any: its
+    /// available capacity is scaled by `1 - ` that supplier's loss at source.
+    pub source: Option<usize>,
     /// What makes it deliver.
     pub trigger: Trigger,
     /// Storage level ordered up to (trigger = storage only).
-    pub target: Option<f64>,
+    pub target: Option<LevelPath>,
     /// Optional budget over the horizon (unit).
-    pub volume: Option<f64>,
+    pub volume: Option<Input>,
     /// Optional outage process.
     pub outage: Option<OutageSpec>,
     /// Cost per unit delivered.
-    pub cost: f64,
+    pub cost: Input,
 }
 
 /// How often an event happens.
@@ -134,6 +170,9 @@ pub struct EventSpec {
     pub name: String,
     /// How often it happens.
     pub occurrence: Occurrence,
+    /// The event (index) it can occur only with, if any; `occurrence` is then
+    /// a probability conditional on that event.
+    pub after: Option<usize>,
     /// Start, in days from the start of the horizon.
     pub start_day: DistSpec,
     /// Duration in days; `None` means the whole horizon.
