@@ -376,7 +376,14 @@ fn check_set_id(root: &Node, kind: &str, id: &str, arg: &str, path: &str) -> Res
         .iter()
         .find(|k| **k != kind && ids_of(k).iter().any(|i| i == id));
     let hint = if let Some(other) = elsewhere {
-        format!(" (\"{id}\" is a{} {other}: {other}.{id}...)", if other.starts_with(['a', 'e', 'i', 'o', 'u']) { "n" } else { "" })
+        format!(
+            " (\"{id}\" is a{} {other}: {other}.{id}...)",
+            if other.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "n"
+            } else {
+                ""
+            }
+        )
     } else {
         match suggest(id, &known) {
             Some(h) => format!(" (did you mean `{h}`?)"),

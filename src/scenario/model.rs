@@ -326,16 +326,52 @@ impl Model {
             }
         };
         for (i, sup) in s.suppliers.iter().enumerate() {
-            drawn("supplier", &sup.id, "volume", &sup.volume, InputField::SupplierVolume(i));
-            drawn("supplier", &sup.id, "transit_days", &sup.transit_days, InputField::SupplierTransit(i));
+            drawn(
+                "supplier",
+                &sup.id,
+                "volume",
+                &sup.volume,
+                InputField::SupplierVolume(i),
+            );
+            drawn(
+                "supplier",
+                &sup.id,
+                "transit_days",
+                &sup.transit_days,
+                InputField::SupplierTransit(i),
+            );
         }
         for (j, sub) in s.substitutes.iter().enumerate() {
-            drawn("substitute", &sub.id, "capacity", &sub.capacity, InputField::SubstituteCapacity(j));
-            drawn("substitute", &sub.id, "lead_days", &sub.lead_days, InputField::SubstituteLead(j));
+            drawn(
+                "substitute",
+                &sub.id,
+                "capacity",
+                &sub.capacity,
+                InputField::SubstituteCapacity(j),
+            );
+            drawn(
+                "substitute",
+                &sub.id,
+                "lead_days",
+                &sub.lead_days,
+                InputField::SubstituteLead(j),
+            );
             if let Some(v) = &sub.volume {
-                drawn("substitute", &sub.id, "volume", v, InputField::SubstituteBudget(j));
+                drawn(
+                    "substitute",
+                    &sub.id,
+                    "volume",
+                    v,
+                    InputField::SubstituteBudget(j),
+                );
             }
-            drawn("substitute", &sub.id, "cost", &sub.cost, InputField::SubstituteCost(j));
+            drawn(
+                "substitute",
+                &sub.id,
+                "cost",
+                &sub.cost,
+                InputField::SubstituteCost(j),
+            );
         }
         let volume_drawn = s.suppliers.iter().any(|sup| sup.volume.fixed().is_none());
         let mut source_of: Vec<Option<usize>> = vec![None; s.suppliers.len()];

@@ -272,3 +272,108 @@ fn extends_cannot_come_from_the_command_line() {
             .stderr(contains("scenario.extends"));
     }
 }
+
+/// `--set` changes entries and never adds one: a mistyped id is an error
+/// naming the nearest id, and nothing is written.
+#[test]
+fn set_with_an_unknown_id_is_an_error() {
+    let out = tempfile::tempdir().unwrap();
+    shortfall()
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--quiet",
+            "--set",
+            "substitute.spto.capacity=12",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(contains("--set substitute.spto.capacity=12"))
+        .stderr(contains(
+            "substitute.spto.capacity: no substitute has id \"spto\" (did you mean `spot`?)",
+        ))
+        .stderr(contains("never adds one"));
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    // An id of another kind says which kind it is.
+    shortfall()
+        .args([
+            "validate",
+            "tests/fixtures/small.toml",
+            "--set",
+            "supplier.spot.volume=1",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("\"spot\" is a substitute"));
+    shortfall()
+        .args([
+            "validate",
+            "tests/fixtures/small.toml",
+            "--set",
+            "event.cut.enabled=false",
+        ])
+        .assert()
+        .success();
+}
+
+/// `--set` takes an inline distribution table, which replaces the value
+/// whole (no parameter of the old distribution leaks in), and the field is
+/// then drawn per trial: summary.json lists it and inputs.npy holds it.
+#[test]
+fn set_takes_an_inline_distribution() {
+    let out = tempfile::tempdir().unwrap();
+    shortfall()
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--quiet",
+            "--no-charts",
+            "--csv",
+            "--trials",
+            "500",
+            "--set",
+            "substitute.spot.lead_days={dist=\"empirical\",values=[21,36],weights=[0.4,0.6]}",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("small");
+    let summary = read_json(&dir.join("summary.json"));
+    assert_eq!(
+        summary["inputs"],
+        serde_json::json!(["substitute.spot.lead_days"])
+    );
+    let stats = &summary["input_metrics"]["substitute.spot.lead_days"];
+    assert_eq!(
+        (stats["min"].as_f64(), stats["max"].as_f64()),
+        (Some(21.0), Some(36.0))
+    );
+    let inputs = shortfall::output::read_trials_npy(&dir.join("inputs.npy")).unwrap();
+    assert_eq!(inputs.dim(), (500, 1));
+    let csv = std::fs::read_to_string(dir.join("inputs.csv")).unwrap();
+    assert!(
+        csv.starts_with("trial,substitute.spot.lead_days\n0,"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 501);
+    // A run without drawn inputs in the same folder removes them.
+    shortfall()
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--quiet",
+            "--no-charts",
+            "--trials",
+            "500",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(!dir.join("inputs.npy").exists() && !dir.join("inputs.csv").exists());
+    let summary = read_json(&dir.join("summary.json"));
+    assert!(summary.get("inputs").is_none() && summary.get("input_metrics").is_none());
+}

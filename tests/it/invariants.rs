@@ -1,6 +1,9 @@
 //! Invariants over random valid scenarios (proptest): mass balance in every
 //! trial, 0 <= shortfall <= demand, storage within [minimum, capacity], all
 //! outputs finite, and the per-trial row agreeing with the step-by-step trace.
+//! The scenarios use the model v2 fields too: drawn volumes, transits,
+//! capacities, leads, budgets and costs (with supports reaching below 0, so
+//! that the clamping is exercised), `source`, monthly targets and `after`.
 
 use proptest::prelude::*;
 use shortfall::engine::{NCOLS, trace_trial};
@@ -14,6 +17,8 @@ struct Sup {
     transit: f64,
     profile: Option<Vec<f64>>,
     up: bool,
+    drawn_volume: bool,
+    drawn_transit: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -24,6 +29,10 @@ struct Sub {
     budget: Option<f64>,
     target_frac: f64,
     outage: Option<(f64, f64)>,
+    source: Option<usize>,
+    monthly_target: Option<Vec<f64>>,
+    /// Bits: capacity, lead, budget, cost drawn.
+    drawn: u8,
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +45,8 @@ struct Ev {
     fraction: f64,
     substitute_frac: f64,
     demand: Option<f64>,
+    /// Occurs only after the event before it (when both can use probability).
+    after: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -62,14 +73,20 @@ fn sup() -> impl Strategy<Value = Sup> {
         0.0..10.0f64,
         prop::option::of(prop::collection::vec(0.0..2.0f64, 12)),
         any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(|(volume, outage, transit, profile, up)| Sup {
-            volume,
-            outage,
-            transit,
-            profile,
-            up,
-        })
+        .prop_map(
+            |(volume, outage, transit, profile, up, drawn_volume, drawn_transit)| Sup {
+                volume,
+                outage,
+                transit,
+                profile,
+                up,
+                drawn_volume,
+                drawn_transit,
+            },
+        )
 }
 
 fn sub() -> impl Strategy<Value = Sub> {
@@ -80,15 +97,33 @@ fn sub() -> impl Strategy<Value = Sub> {
         prop::option::of(0.0..5.0f64),
         0.0..1.0f64,
         prop::option::of((0.1..10.0f64, 1.0..30.0f64)),
+        prop::option::of(0usize..4),
+        prop::option::of(prop::collection::vec(0.0..=1.0f64, 12)),
+        0u8..16,
     )
         .prop_map(
-            |(trigger, capacity, lead, budget, target_frac, outage)| Sub {
+            |(
                 trigger,
                 capacity,
                 lead,
                 budget,
                 target_frac,
                 outage,
+                source,
+                monthly_target,
+                drawn,
+            )| {
+                Sub {
+                    trigger,
+                    capacity,
+                    lead,
+                    budget,
+                    target_frac,
+                    outage,
+                    source,
+                    monthly_target,
+                    drawn,
+                }
             },
         )
 }
@@ -103,6 +138,7 @@ fn ev() -> impl Strategy<Value = Ev> {
         0.0..=1.0f64,
         0.0..=1.0f64,
         prop::option::of(0.0..2.0f64),
+        any::<bool>(),
     )
         .prop_map(
             |(
@@ -114,6 +150,7 @@ fn ev() -> impl Strategy<Value = Ev> {
                 fraction,
                 substitute_frac,
                 demand,
+                after,
             )| Ev {
                 probability,
                 rate,
@@ -123,6 +160,7 @@ fn ev() -> impl Strategy<Value = Ev> {
                 fraction,
                 substitute_frac,
                 demand,
+                after,
             },
         )
 }
@@ -211,10 +249,23 @@ fn toml(c: &Case) -> String {
         s += &format!("initial = {initial:?}\n");
     }
     for (i, p) in c.sups.iter().enumerate() {
-        s += &format!(
-            "[[supplier]]\nid = \"s{i}\"\nvolume = {:?}\ntransit_days = {:?}\n",
-            p.volume, p.transit
-        );
+        s += &format!("[[supplier]]\nid = \"s{i}\"\n");
+        if p.drawn_volume {
+            s += &format!(
+                "volume = {{ dist = \"uniform\", min = -5.0, max = {:?} }}\n",
+                p.volume
+            );
+        } else {
+            s += &format!("volume = {:?}\n", p.volume);
+        }
+        if p.drawn_transit {
+            s += &format!(
+                "transit_days = {{ dist = \"normal\", mean = {:?}, sd = 3.0 }}\n",
+                p.transit
+            );
+        } else {
+            s += &format!("transit_days = {:?}\n", p.transit);
+        }
         if p.up {
             s += "initial = \"up\"\n";
         }
@@ -233,21 +284,40 @@ fn toml(c: &Case) -> String {
             2 => "shortfall",
             _ => "loss",
         };
+        // A drawn value: a normal around the number that reaches below 0.
+        let value = |bit: u8, v: f64| {
+            if b.drawn & bit != 0 {
+                format!(
+                    "{{ dist = \"normal\", mean = {v:?}, sd = {:?} }}",
+                    v * 0.5 + 0.1
+                )
+            } else {
+                format!("{v:?}")
+            }
+        };
         s += &format!(
-            "[[substitute]]\nid = \"b{j}\"\ncapacity = {:?}\ntrigger = \"{trigger}\"\ncost = 2.0\n",
-            b.capacity
+            "[[substitute]]\nid = \"b{j}\"\ncapacity = {}\ntrigger = \"{trigger}\"\ncost = {}\n",
+            value(1, b.capacity),
+            value(8, 2.0)
         );
         if trigger != "shortfall" {
-            s += &format!("lead_days = {:?}\n", b.lead);
+            s += &format!("lead_days = {}\n", value(2, b.lead));
+        }
+        if let Some(k) = b.source {
+            s += &format!("source = \"s{}\"\n", k.min(c.sups.len() - 1));
         }
         if trigger == "storage" {
-            s += &format!(
-                "target = {:?}\n",
-                minimum + (c.capacity - minimum) * b.target_frac
-            );
+            let level = |f: f64| minimum + (c.capacity - minimum) * f;
+            match &b.monthly_target {
+                Some(fracs) => {
+                    let levels: Vec<f64> = fracs.iter().map(|f| level(*f)).collect();
+                    s += &format!("target = {}\n", list(&levels));
+                }
+                None => s += &format!("target = {:?}\n", level(b.target_frac)),
+            }
         }
         if let Some(v) = b.budget {
-            s += &format!("volume = {v:?}\n");
+            s += &format!("volume = {}\n", value(4, v));
         }
         if let Some((rate, mean)) = b.outage {
             s += &format!(
@@ -257,9 +327,18 @@ fn toml(c: &Case) -> String {
     }
     for (k, e) in c.events.iter().enumerate() {
         s += &format!("[[event]]\nid = \"e{k}\"\n");
-        match e.probability {
-            Some(p) => s += &format!("probability = {p:?}\n"),
-            None => s += &format!("rate_per_year = {:?}\n", e.rate),
+        let after = e.after && k > 0 && c.events[k - 1].probability.is_some();
+        if after {
+            s += &format!(
+                "after = \"e{}\"\nprobability = {:?}\n",
+                k - 1,
+                e.probability.unwrap_or(0.5)
+            );
+        } else {
+            match e.probability {
+                Some(p) => s += &format!("probability = {p:?}\n"),
+                None => s += &format!("rate_per_year = {:?}\n", e.rate),
+            }
         }
         s += &format!(
             "start_day = {{ dist = \"uniform\", min = -30.0, max = {:?} }}\n",

@@ -13,6 +13,7 @@ mod cli;
 mod exact;
 mod invariants;
 mod layers;
+mod model_v2;
 mod reproducibility;
 mod same_bytes;
 mod scenarios;

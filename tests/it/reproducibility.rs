@@ -45,16 +45,28 @@ fn outputs(threads: usize, sets: &[&str], dir: &Path) -> Vec<(String, Vec<u8>)> 
     files
 }
 
+/// The model v2 fields, set on the small scenario: drawn inputs (so that
+/// inputs.npy and inputs.csv are written), a `source` link and a monthly
+/// target. (`--set` cannot add the event a conditional one needs; the
+/// invariants' random scenarios have them.)
+const V2: [&str; 4] = [
+    "substitute.spot.capacity={dist=\"uniform\",min=4,max=12}",
+    "supplier.b.transit_days={dist=\"empirical\",values=[1,6],weights=[0.5,0.5]}",
+    "substitute.restock.source=a",
+    "substitute.restock.target=[0.9,0.9,0.8,0.6,0.6,0.6,0.6,0.6,0.7,0.8,0.9,0.9]",
+];
+
 #[test]
 fn one_and_four_threads_write_identical_bytes() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     // More trials than one wave of chunks, so that the reduction order matters.
-    let sets = ["simulation.trials=40000"];
+    let mut sets = vec!["simulation.trials=40000"];
+    sets.extend(V2);
     let one = outputs(1, &sets, a.path());
     let four = outputs(4, &sets, b.path());
     assert_eq!(
         one.len(),
-        15,
+        17,
         "{:?}",
         one.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
@@ -85,7 +97,10 @@ fn same_seed_same_bytes_other_seed_other_results() {
 /// added in another grouping).
 #[test]
 fn shards_give_the_rows_of_the_full_run() {
-    let m = model_with(SCENARIO, &["simulation.trials=3000"]);
+    let mut sets = vec!["simulation.trials=3000"];
+    sets.extend(V2);
+    let m = model_with(SCENARIO, &sets);
+    assert_eq!(m.inputs.len(), 2);
     let full = run(&m, 2);
     let mut joined: Option<shortfall::engine::SimOutput> = None;
     for range in [0..1000u64, 1000..1777, 1777..3000] {
@@ -102,6 +117,10 @@ fn shards_give_the_rows_of_the_full_run() {
         let start = range.start as usize;
         let rows = full.table.slice(ndarray::s![start..range.end as usize, ..]);
         assert_eq!(part.table, rows);
+        let inputs = full
+            .inputs
+            .slice(ndarray::s![start..range.end as usize, ..]);
+        assert_eq!(part.inputs, inputs);
         match &mut joined {
             None => joined = Some(part),
             Some(j) => j.append(part).unwrap(),
@@ -110,6 +129,7 @@ fn shards_give_the_rows_of_the_full_run() {
     let joined = joined.unwrap();
     assert_eq!(joined.trials, full.trials);
     assert_eq!(joined.table, full.table);
+    assert_eq!(joined.inputs, full.inputs);
     assert_eq!(joined.storage_hist, full.storage_hist);
     assert_eq!(joined.sums.shortfall_count, full.sums.shortfall_count);
     for (a, b) in joined.sums.demand.iter().zip(&full.sums.demand) {

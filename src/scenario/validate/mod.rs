@@ -25,8 +25,8 @@ mod top;
 mod types;
 
 pub use types::{
-    DemandBase, EventSpec, InitialState, Input, LevelPath, Noise, Occurrence, OutageSpec,
-    Scenario, Step, SubstituteSpec, SupplierSpec, Trigger,
+    DemandBase, EventSpec, InitialState, Input, LevelPath, Noise, Occurrence, OutageSpec, Scenario,
+    Step, SubstituteSpec, SupplierSpec, Trigger,
 };
 
 use std::borrow::Cow;

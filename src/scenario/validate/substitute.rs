@@ -35,7 +35,9 @@ pub(super) fn read_substitute(
         _ => Trigger::Loss,
     };
     let target_node = node.get("target");
-    let target = f.get("target").and_then(|n| read_target(cx, n, &format!("{path}.target"), steps));
+    let target = f
+        .get("target")
+        .and_then(|n| read_target(cx, n, &format!("{path}.target"), steps));
     let origin = target_node.map(|n| &n.origin).or(Some(&node.origin));
     match trigger {
         Trigger::Storage => {
@@ -82,7 +84,9 @@ pub(super) fn read_substitute(
             if !zero {
                 let got = match &n.value {
                     Value::Table(_) => "a distribution".to_string(),
-                    _ => lead_days.fixed().map_or_else(String::new, |v| v.to_string()),
+                    _ => lead_days
+                        .fixed()
+                        .map_or_else(String::new, |v| v.to_string()),
                 };
                 cx.error(Some(&n.origin), &format!("{path}.lead_days"), format!("must be absent or the number 0 for trigger = \"shortfall\" (emergency cover acts in the same step), got {got}"));
             }
