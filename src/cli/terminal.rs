@@ -13,7 +13,7 @@ pub fn render(s: &Summary) -> String {
     let sh = m.column(Column::Shortfall);
     let u = &s.unit;
     let ci = |c: [f64; 2]| format!("[{:.4}, {:.4}]", c[0], c[1]);
-    let rows: Vec<(String, String, String)> = vec![
+    let mut rows: Vec<(String, String, String)> = vec![
         (
             "P(shortfall > 0)".into(),
             pct(m.shortfall_probability.mean),
@@ -50,11 +50,27 @@ pub fn render(s: &Summary) -> String {
             String::new(),
         ),
     ];
+    let cost = m.column(Column::Cost);
+    if cost.mean > 0.0 {
+        let currency = s.currency.as_deref().unwrap_or("cost units");
+        rows.push((
+            format!("Substitute cost ({currency})"),
+            format!("{:.2}", cost.mean),
+            format!("± {:.2} SE", cost.se),
+        ));
+    }
     let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
     let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
     let mut out = format!("{} — {} trials, seed {}\n", s.title, s.trials, s.seed);
     for (a, b, c) in rows {
         out.push_str(&format!("  {a:<w0$}  {b:>w1$}  {c}\n"));
+    }
+    if !s.inputs.is_empty() {
+        out.push_str(&format!(
+            "  {} uncertain input{} drawn per trial (summary.md lists them; inputs.npy holds each trial's)\n",
+            s.inputs.len(),
+            if s.inputs.len() == 1 { "" } else { "s" }
+        ));
     }
     out
 }

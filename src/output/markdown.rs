@@ -131,6 +131,23 @@ pub fn render(s: &Summary, charts: &[Format]) -> String {
         out,
         "Quantile intervals are distribution-free (order statistics, binomial). P(shortfall) and EUE intervals are ±1.96 SE."
     );
+    if !s.input_metrics.is_empty() {
+        let _ = writeln!(out, "\n## Uncertain inputs\n");
+        let _ = writeln!(
+            out,
+            "Drawn once per trial and clamped at 0 (lead and transit times in days, before rounding to steps); each trial's values are in inputs.npy.\n"
+        );
+        let _ = writeln!(out, "| Input | Mean | SD | Min | P50 | P95 | Max |");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
+        for (name, c) in &s.input_metrics.0 {
+            let d = decimals_for(c.std / 10.0).min(6);
+            let _ = writeln!(
+                out,
+                "| `{name}` | {:.d$} | {:.d$} | {:.d$} | {:.d$} | {:.d$} | {:.d$} |",
+                c.mean, c.std, c.min, c.p50, c.p95, c.max
+            );
+        }
+    }
     let shown = if charts.contains(&Format::Png) {
         Some(Format::Png)
     } else {
