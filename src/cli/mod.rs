@@ -44,6 +44,11 @@ pub struct TableArgs {
     /// Row labels instead of the scenario names, comma-separated, one per run.
     #[arg(long, value_delimiter = ',')]
     pub labels: Vec<String>,
+    /// Also print the paired differences of every run against the first,
+    /// trial by trial (the runs need the same seed and trial count, and their
+    /// trials.npy).
+    #[arg(long)]
+    pub paired: bool,
 }
 
 /// Chart options shared by `run` and `plot`.

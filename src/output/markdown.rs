@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use crate::engine::Column;
 use crate::report::text::group_thousands;
 use crate::report::{Chart, Format, Summary};
+use crate::stats::PairedDiff;
 
 /// Formats a number with `digits` significant decimals, without noise.
 fn num(x: f64, decimals: usize) -> String {
@@ -219,5 +220,59 @@ pub fn comparison_table(summaries: &[Summary]) -> String {
             plus_minus(sh.cvar95, sh.cvar95_se),
         );
     }
+    out
+}
+
+/// The paired differences of one run against the base run of a
+/// [`paired_table`]: P(shortfall), EUE, LOLE and cost, in that order.
+pub struct PairedRow {
+    /// Row label.
+    pub label: String,
+    /// The four differences.
+    pub diffs: [PairedDiff; 4],
+}
+
+/// A Markdown table of paired differences against the first run: for each
+/// other run, the change in P(shortfall) (percentage points), EUE, LOLE and
+/// substitute cost, each `± paired SE` with the unpaired SE in brackets, and
+/// the shares of trials with a higher and a lower shortfall.
+pub fn paired_table(base: &Summary, rows: &[PairedRow]) -> String {
+    let (unit, step) = (&base.unit, &base.step);
+    let currency = base.currency.as_deref().unwrap_or("cost units");
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| Against {} | ΔP(shortfall), points | ΔEUE ({unit}) | ΔLOLE ({step}s) | Δcost ({currency}) | trials with more / less shortfall |",
+        base.scenario
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+    let cell = |d: &PairedDiff, scale: f64| {
+        let dd = decimals_for(d.se * scale);
+        format!(
+            "{:+.dd$} ± {:.dd$} [{:.dd$}]",
+            d.diff * scale,
+            d.se * scale,
+            d.se_unpaired * scale
+        )
+    };
+    for r in rows {
+        let [p, eue, lole, cost] = &r.diffs;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} / {} |",
+            r.label,
+            cell(p, 100.0),
+            cell(eue, 1.0),
+            cell(lole, 1.0),
+            cell(cost, 1.0),
+            pct(eue.higher),
+            pct(eue.lower),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nEach difference is the other run minus {}, ± its paired SE (trial by trial, same seed and trials); in brackets the SE if the runs were independent.",
+        base.scenario
+    );
     out
 }

@@ -1,7 +1,10 @@
-//! Statistics: per-trial columns ([`summary`]) and per-step series ([`steps`]).
+//! Statistics: per-trial columns ([`summary`]), per-step series ([`steps`])
+//! and paired differences between runs of the same trials ([`paired`]).
 
+pub mod paired;
 pub mod steps;
 pub mod summary;
 
+pub use paired::{PairedDiff, paired_diff};
 pub use steps::{StepRow, step_rows};
 pub use summary::{ColumnStats, MeanSe, Metrics, input_stats, metrics, sorted_total};

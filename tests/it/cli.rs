@@ -377,3 +377,77 @@ fn set_takes_an_inline_distribution() {
     let summary = read_json(&dir.join("summary.json"));
     assert!(summary.get("inputs").is_none() && summary.get("input_metrics").is_none());
 }
+
+/// `table --paired` gives each run's differences from the first, trial by
+/// trial: the change in EUE is the change of the two runs' means, its paired
+/// SE is that of the per-trial differences, and runs that do not share a
+/// seed and trial count are refused.
+#[test]
+fn table_paired_differences() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    run_small(a.path(), &["--no-charts"]);
+    run_small(b.path(), &["--no-charts", "--set", "storage.capacity=2.0"]);
+    run_small(c.path(), &["--no-charts", "--seed", "99"]);
+    let out = shortfall()
+        .args(["table", "--paired", "--labels", "base,more storage"])
+        .arg(a.path().join("small"))
+        .arg(b.path().join("small"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    // The per-trial shortfalls of both runs, and the SE of their differences.
+    let col = |dir: &Path| {
+        let t = shortfall::output::read_trials_npy(&dir.join("small/trials.npy")).unwrap();
+        t.column(0).to_vec()
+    };
+    let (x, y) = (col(a.path()), col(b.path()));
+    let n = x.len() as f64;
+    let d: Vec<f64> = y.iter().zip(&x).map(|(y, x)| y - x).collect();
+    let mean = d.iter().sum::<f64>() / n;
+    let se = (d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt();
+    assert!(
+        se > 0.0 && mean < 0.0,
+        "more storage, less shortfall: {mean} ± {se}"
+    );
+    let row = text
+        .lines()
+        .skip_while(|l| !l.starts_with("| Against base |"))
+        .find(|l| l.starts_with("| more storage | "))
+        .unwrap_or_else(|| panic!("no paired row:\n{text}"));
+    let eue_cell = row.split(" | ").nth(2).unwrap();
+    let shown: Vec<f64> = eue_cell
+        .split([' ', '[', ']', '±'])
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(shown.len(), 3, "{eue_cell}");
+    let step = 10f64.powi(
+        -(eue_cell
+            .split('.')
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .len() as i32),
+    );
+    assert!((shown[0] - mean).abs() <= step, "{eue_cell} vs {mean}");
+    assert!((shown[1] - se).abs() <= step, "{eue_cell} vs se {se}");
+    assert!(
+        shown[2] > 3.0 * shown[1],
+        "pairing narrows the SE: {eue_cell}"
+    );
+    shortfall()
+        .args(["table", "--paired"])
+        .arg(a.path().join("small"))
+        .arg(c.path().join("small"))
+        .assert()
+        .code(2)
+        .stderr(contains("same seed and trial count"));
+}
