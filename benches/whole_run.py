@@ -32,7 +32,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
-JAPAN = "scenarios/japan-2024.toml"
+# The v1 baseline (scenarios/japan-2024.toml before model v2), for comparable numbers.
+JAPAN = "scenarios/japan-2024-realised.toml"
 BENCH = "tests/fixtures/bench"
 
 

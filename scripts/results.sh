@@ -15,7 +15,8 @@
 # --set options, or the kept v1 baseline (scenarios/japan-2024-realised.toml) with the
 # same cut-off, so both runs of a pair have the same seed and the same number of trials
 # and their trials are paired (common random numbers: docs/SCENARIO.md,
-# "Reproducibility"). `pair LABEL OLD_RUN NEW_RUN` prints one pair.
+# "Reproducibility"). `pair LABEL OLD_RUN NEW_RUN` prints one pair: both runs, then
+# the new reading's paired differences from the old (`shortfall table --paired`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -95,7 +96,7 @@ pair() { # pair LABEL OLD_RUN NEW_RUN: one modelling choice, old reading against
   echo
   echo "#### $label"
   echo
-  "$bin" table --labels "old reading (v1),new reading (v2)" "$old_run" "$new_run"
+  "$bin" table --paired --labels "old reading (v1),new reading (v2)" "$old_run" "$new_run"
 }
 
 # Old readings, as --set options on the new files.
