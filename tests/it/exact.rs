@@ -615,7 +615,8 @@ fn demand_noise_is_a_stationary_ar1() {
 fn storage_histogram_counts_each_level_in_its_bin() {
     use shortfall::engine::hist::{BinScale, HIST_WIDTH, STORAGE_BINS};
     let m = shortfall::scenario::load_model(
-        std::path::Path::new("scenarios/japan-2024.toml"),
+        // A stress scenario of the library, so that the floor is reached.
+        std::path::Path::new("scenarios/combined-stress.toml"),
         &["simulation.trials=1000".to_string()],
     )
     .unwrap();
