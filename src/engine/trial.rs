@@ -108,8 +108,11 @@ struct Source {
     lead: usize,
     /// Capacity per step.
     capacity: f64,
-    /// Start of its target levels in [`Model::targets`] (storage trigger).
-    target: usize,
+    /// Its target level when it is the same at every step (storage trigger).
+    target: f64,
+    /// Start of its target level per step in [`Model::targets`] (storage
+    /// trigger), read when some storage-triggered substitute has a path.
+    path: usize,
     /// Cost per unit.
     cost: f64,
     /// Budget left.
@@ -199,7 +202,13 @@ pub fn run_trial<O: Observer>(
         .storage_initial
         .sample(&mut rng_storage)
         .clamp(minimum, capacity);
-    let totals = storage_loop(model, ws, sums, bins, initial_level, observer);
+    // The step loop is compiled twice: reading a target level per step only
+    // when some storage-triggered substitute has a seasonal path.
+    let totals = if model.target_paths {
+        storage_loop::<O, true>(model, ws, sums, bins, initial_level, observer)
+    } else {
+        storage_loop::<O, false>(model, ws, sums, bins, initial_level, observer)
+    };
     record(model, ws, sums, &totals, row, observer);
 }
 
@@ -419,7 +428,8 @@ fn substitute_availability(model: &Model, trial: u64, ws: &mut Workspace) {
                     p.lead[j]
                 },
                 capacity: p.capacity[j],
-                target: sub.target,
+                target: sub.target_constant.unwrap_or(f64::NAN),
+                path: sub.target,
                 cost: p.cost[j],
                 budget: p.budget[j],
                 avail,
@@ -625,7 +635,7 @@ fn order_for_losses(
 /// file order: each tops storage up towards its own target, net of what is
 /// already on its way.
 #[inline(always)]
-fn order_for_storage(
+fn order_for_storage<const PATHS: bool>(
     sources: &mut [Source],
     level: f64,
     t: usize,
@@ -639,7 +649,12 @@ fn order_for_storage(
         if arrive >= steps {
             continue;
         }
-        let want = targets[source.target + t] - level - orders.outstanding;
+        let target = if PATHS {
+            targets[source.path + t]
+        } else {
+            source.target
+        };
+        let want = target - level - orders.outstanding;
         if want <= 0.0 {
             continue;
         }
@@ -679,9 +694,10 @@ fn cover(
 
 /// Phase 5: the step loop: orders and the storage balance, the only part that
 /// depends on the storage level and so must run step after step; it also
-/// writes each step's storage-histogram bin.
+/// writes each step's storage-histogram bin. With `PATHS`, storage-triggered
+/// orders read their target per step from [`Model::targets`].
 #[inline(never)]
-fn storage_loop<O: Observer>(
+fn storage_loop<O: Observer, const PATHS: bool>(
     model: &Model,
     ws: &mut Workspace,
     sums: &mut StepSums,
@@ -753,7 +769,7 @@ fn storage_loop<O: Observer>(
         levels[t] = level;
         bins.set(t, bin);
 
-        order_for_storage(
+        order_for_storage::<PATHS>(
             storage_sources,
             level,
             t,

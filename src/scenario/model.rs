@@ -98,6 +98,9 @@ pub struct SubstituteModel {
     /// Start of its target level per step in [`Model::targets`] (storage
     /// trigger; 0 otherwise).
     pub target: usize,
+    /// Its target level when it is the same at every step (the engine then
+    /// need not read [`Model::targets`]).
+    pub target_constant: Option<f64>,
     /// Budget over the horizon (infinite when not given; the trial sets it
     /// when drawn).
     pub budget: f64,
@@ -238,6 +241,9 @@ pub struct Model {
     /// Storage-triggered substitutes' target levels, `steps` values each (see
     /// [`SubstituteModel::target`]).
     pub targets: Vec<f64>,
+    /// Whether some storage-triggered substitute's target changes with the
+    /// step (12 monthly or per-step values).
+    pub target_paths: bool,
     /// Whether any event changes demand.
     pub has_demand_events: bool,
     /// Indices of the loss-, storage- and shortfall-triggered substitutes, in file order.
@@ -457,6 +463,10 @@ impl Model {
                     source: sub.source,
                     trigger: Trigger::of(sub.trigger),
                     target,
+                    target_constant: match &sub.target {
+                        Some(LevelPath::Constant(v)) => Some(*v),
+                        _ => None,
+                    },
                     budget: sub
                         .volume
                         .as_ref()
@@ -509,6 +519,9 @@ impl Model {
         });
 
         let event_order = draw_order(&events);
+        let target_paths = substitutes
+            .iter()
+            .any(|m| m.trigger == Trigger::Storage && m.target_constant.is_none());
 
         let demand_key = stream_key("@demand");
         let storage_key = stream_key("@storage");
@@ -558,6 +571,7 @@ impl Model {
             inputs,
             volume_drawn,
             source_rows,
+            target_paths,
             targets,
             has_demand_events,
             subs_by_trigger,
