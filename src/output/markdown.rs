@@ -178,7 +178,9 @@ pub fn plus_minus(value: f64, se: f64) -> String {
     format!("{value:.d$} ± {se:.d$}")
 }
 
-fn decimals_for(se: f64) -> usize {
+/// Decimals that show two significant digits of a standard error `se` (4
+/// when it is 0 or not finite, at most 10).
+pub fn decimals_for(se: f64) -> usize {
     if se > 0.0 && se.is_finite() {
         (1 - se.log10().floor() as i64).clamp(0, 10) as usize
     } else {
