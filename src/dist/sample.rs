@@ -13,41 +13,57 @@ use super::spec::{standard_bounds, std_normal, truncated_mass};
 impl DistSpec {
     /// Compiles a sampler. Requires [`DistSpec::check`] to have passed.
     pub fn sampler(&self) -> Sampler {
+        self.try_sampler().expect("checked")
+    }
+
+    /// Compiles a sampler, or says why these parameters cannot be sampled
+    /// (for example a range whose width overflows). [`DistSpec::check`]
+    /// calls it, so that every checked distribution compiles.
+    pub(super) fn try_sampler(&self) -> Result<Sampler, String> {
         let fixed = |v: f64| Sampler::Fixed(v);
-        match self {
+        let fail = |e: &dyn std::fmt::Debug| {
+            format!(
+                "these parameters cannot be sampled ({e:?}): the numbers are too large (a range whose width overflows?)"
+            )
+        };
+        Ok(match self {
             DistSpec::Fixed { value } => fixed(*value),
             DistSpec::Uniform { min, max } => {
                 if min == max {
                     fixed(*min)
                 } else {
-                    Sampler::Uniform(Uniform::new(*min, *max).expect("checked"))
+                    Sampler::Uniform(Uniform::new(*min, *max).map_err(|e| fail(&e))?)
                 }
             }
             DistSpec::Normal { mean, sd, min, max } => {
                 if min.is_none() && max.is_none() {
-                    Sampler::Normal(Normal::new(*mean, *sd).expect("checked"))
+                    Sampler::Normal(Normal::new(*mean, *sd).map_err(|e| fail(&e))?)
                 } else {
                     Sampler::TruncatedNormal(TruncatedNormal::new(*mean, *sd, *min, *max))
                 }
             }
             DistSpec::Lognormal { median, sigma } => {
-                Sampler::LogNormal(LogNormal::new(median.ln(), *sigma).expect("checked"))
+                Sampler::LogNormal(LogNormal::new(median.ln(), *sigma).map_err(|e| fail(&e))?)
             }
-            DistSpec::Exponential { mean } => Sampler::Exp(Exp::new(1.0 / mean).expect("checked")),
+            DistSpec::Exponential { mean } => {
+                Sampler::Exp(Exp::new(1.0 / mean).map_err(|e| fail(&e))?)
+            }
             DistSpec::Triangular { min, mode, max } => {
-                Sampler::Triangular(Triangular::new(*min, *max, *mode).expect("checked"))
+                Sampler::Triangular(Triangular::new(*min, *max, *mode).map_err(|e| fail(&e))?)
             }
-            DistSpec::Pert { min, mode, max } => {
-                Sampler::Pert(Pert::new(*min, *max).with_mode(*mode).expect("checked"))
-            }
+            DistSpec::Pert { min, mode, max } => Sampler::Pert(
+                Pert::new(*min, *max)
+                    .with_mode(*mode)
+                    .map_err(|e| fail(&e))?,
+            ),
             DistSpec::Beta { alpha, beta } => {
-                Sampler::Beta(Beta::new(*alpha, *beta).expect("checked"))
+                Sampler::Beta(Beta::new(*alpha, *beta).map_err(|e| fail(&e))?)
             }
             DistSpec::Gamma { shape, scale } => {
-                Sampler::Gamma(Gamma::new(*shape, *scale).expect("checked"))
+                Sampler::Gamma(Gamma::new(*shape, *scale).map_err(|e| fail(&e))?)
             }
             DistSpec::Weibull { shape, scale } => {
-                Sampler::Weibull(Weibull::new(*scale, *shape).expect("checked"))
+                Sampler::Weibull(Weibull::new(*scale, *shape).map_err(|e| fail(&e))?)
             }
             DistSpec::Empirical { values, weights } => {
                 if values.len() == 1 {
@@ -55,11 +71,11 @@ impl DistSpec {
                 } else {
                     Sampler::Empirical {
                         values: values.clone(),
-                        index: WeightedAliasIndex::new(weights.clone()).expect("checked"),
+                        index: WeightedAliasIndex::new(weights.clone()).map_err(|e| fail(&e))?,
                     }
                 }
             }
-        }
+        })
     }
 }
 

@@ -108,8 +108,15 @@ pub const DIST_KINDS: [(&str, &[&str]); 11] = [
 ];
 
 impl DistSpec {
-    /// Checks the parameters; the error says what is allowed (the caller adds the field).
+    /// Checks the parameters; the error says what is allowed (the caller adds
+    /// the field). A distribution that passes can be compiled into a sampler.
     pub fn check(&self) -> Result<(), String> {
+        self.check_params()?;
+        self.try_sampler().map(|_| ())
+    }
+
+    /// The parameters' own rules (signs, order, finiteness).
+    fn check_params(&self) -> Result<(), String> {
         let finite = |name: &str, v: f64| {
             if v.is_finite() {
                 Ok(())

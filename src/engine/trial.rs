@@ -221,7 +221,11 @@ fn draw_inputs(model: &Model, trial: u64, ws: &mut Workspace) {
     let p = &mut ws.params;
     for (input, value) in model.inputs.iter().zip(ws.inputs.iter_mut()) {
         let mut rng = stream(model.seed, trial, input.key);
-        let v = input.sampler.sample(&mut rng).max(0.0);
+        // Clamped at 0 (NaN too); a draw that overflows to infinity counts as the
+        // largest float, so that it can never meet a zero availability as
+        // infinity × 0 (NaN).
+        let raw = input.sampler.sample(&mut rng);
+        let v = if raw > 0.0 { raw.min(f64::MAX) } else { 0.0 };
         *value = v;
         match input.field {
             InputField::SupplierVolume(i) => p.volume[i] = v / spy,

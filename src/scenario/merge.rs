@@ -240,6 +240,11 @@ fn merge_by_id(base: &mut Node, over: Node, path: &str, problems: &mut Vec<Probl
 /// Removes array-of-table entries whose `enabled` is `false` and drops the
 /// `enabled` key of the rest. Returns problems for non-boolean `enabled`.
 pub fn apply_enabled(root: &mut Node) -> Vec<Problem> {
+    apply_enabled_listing(root, &mut Vec::new())
+}
+
+/// [`apply_enabled`], also listing each entry it removes as `kind.id`.
+pub fn apply_enabled_listing(root: &mut Node, removed: &mut Vec<String>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let Value::Table(t) = &mut root.value else {
         return problems;
@@ -268,7 +273,12 @@ pub fn apply_enabled(root: &mut Node) -> Vec<Problem> {
             };
             let (_, flag) = fields.remove(pos);
             match flag.value {
-                Value::Bool(b) => b,
+                Value::Bool(b) => {
+                    if !b {
+                        removed.push(format!("{key}.{id}"));
+                    }
+                    b
+                }
                 other => {
                     problems.push(Problem {
                         location: flag.origin.clone(),
@@ -287,6 +297,13 @@ pub fn apply_enabled(root: &mut Node) -> Vec<Problem> {
 /// second part of a `supplier`, `substitute` or `event` path is the entry's id,
 /// which must name an entry of the merged scenario (`--set` never adds one).
 pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
+    apply_set_after(root, arg, &[])
+}
+
+/// [`apply_set`] on a tree from which the entries `removed` (`kind.id`, see
+/// [`apply_enabled_listing`]) were taken out by `enabled = false`: an id
+/// among them is refused with that reason.
+pub fn apply_set_after(root: &mut Node, arg: &str, removed: &[String]) -> Result<(), Problem> {
     let Some((path, text)) = arg.split_once('=') else {
         return Err(Problem {
             location: Location::Set(arg.into()),
@@ -321,6 +338,26 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), Problem> {
                 message: format!(
                     "a {} path names the id and a field, e.g. {}.ID.FIELD",
                     parts[0], parts[0]
+                ),
+            });
+        }
+        if parts[2] == "id" && parts.len() == 3 {
+            return Err(Problem {
+                location: Location::Set(arg.into()),
+                field: path.into(),
+                message: "an entry's id cannot be changed with --set (it names the entry and its random stream)".into(),
+            });
+        }
+        if removed
+            .iter()
+            .any(|r| *r == format!("{}.{}", parts[0], parts[1]))
+        {
+            return Err(Problem {
+                location: Location::Set(arg.into()),
+                field: path.into(),
+                message: format!(
+                    "{} \"{}\" is removed by enabled = false in the scenario's files; --set cannot change or bring back a removed entry",
+                    parts[0], parts[1]
                 ),
             });
         }

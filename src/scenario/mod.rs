@@ -17,10 +17,15 @@ use crate::error::{Error, Location, Problem};
 /// overrides in order, and validates the result.
 pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, Error> {
     let mut root = merge::load_chain(path)?;
-    let mut problems: Vec<Problem> = sets
-        .iter()
-        .filter_map(|arg| merge::apply_set(&mut root, arg).err())
-        .collect();
+    // The files' `enabled = false` first, so that `--set` sees the merged
+    // scenario's entries (and cannot name a removed one); then again for an
+    // `enabled = false` given with `--set`.
+    let mut removed = Vec::new();
+    let mut problems = merge::apply_enabled_listing(&mut root, &mut removed);
+    problems.extend(
+        sets.iter()
+            .filter_map(|arg| merge::apply_set_after(&mut root, arg, &removed).err()),
+    );
     // `extends` is resolved when files are read; one arriving through
     // `--set` (e.g. `--set 'scenario={extends="x.toml"}'`) would be ignored.
     if let Some(e) = root.get("scenario").and_then(|n| n.get("extends")) {

@@ -24,9 +24,10 @@ pub struct PairedDiff {
     /// Standard error of `diff` as if the runs were independent,
     /// `sqrt(se_base² + se_other²)`.
     pub se_unpaired: f64,
-    /// Share of trials in which `other > base`.
+    /// Share of trials in which `other > base` (beyond 1e-9 of the larger
+    /// value: floating-point noise counts as equal).
     pub higher: f64,
-    /// Share of trials in which `other < base`.
+    /// Share of trials in which `other < base` (likewise).
     pub lower: f64,
 }
 
@@ -45,8 +46,18 @@ pub fn paired_diff(base: ArrayView1<'_, f64>, other: ArrayView1<'_, f64>) -> Pai
     let d: Vec<f64> = other.iter().zip(base.iter()).map(|(o, b)| o - b).collect();
     let md = d.iter().sum::<f64>() / nf;
     let vd = d.iter().map(|v| (v - md) * (v - md)).sum::<f64>() / (nf - 1.0);
-    let higher = d.iter().filter(|v| **v > 0.0).count() as f64 / nf;
-    let lower = d.iter().filter(|v| **v < 0.0).count() as f64 / nf;
+    // A difference within floating-point noise of the values (1e-9 of the
+    // larger, as the step rule treats remainders) counts as equal.
+    let noise = |o: f64, b: f64| 1e-9 * o.abs().max(b.abs());
+    let (mut higher, mut lower) = (0usize, 0usize);
+    for (o, b) in other.iter().zip(base.iter()) {
+        if o - b > noise(*o, *b) {
+            higher += 1;
+        } else if b - o > noise(*o, *b) {
+            lower += 1;
+        }
+    }
+    let (higher, lower) = (higher as f64 / nf, lower as f64 / nf);
     PairedDiff {
         base: mb,
         other: mo,
@@ -74,6 +85,15 @@ mod tests {
         // Variances 5/3 and 5/3 + ... : base 1.6667, other (1.5², 0.5², 1.5², 0.5²)/3 = 5/3.
         assert!((p.se_unpaired - ((5.0 / 3.0 + 5.0 / 3.0) / 4.0f64).sqrt()).abs() < 1e-15);
         assert_eq!((p.higher, p.lower), (0.75, 0.0));
+    }
+
+    /// Differences of rounding noise count as equal.
+    #[test]
+    fn noise_is_not_a_difference() {
+        let base = array![0.1 + 0.2, 1.0, 0.0];
+        let other = array![0.3, 1.0 + 1e-12, 0.0];
+        let p = paired_diff(base.view(), other.view());
+        assert_eq!((p.higher, p.lower), (0.0, 0.0));
     }
 
     /// A shift that moves every trial by the same amount has a paired SE of 0.

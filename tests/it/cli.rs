@@ -316,6 +316,25 @@ fn set_with_an_unknown_id_is_an_error() {
         ])
         .assert()
         .success();
+    // An entry a file removed cannot be changed or brought back, and an id
+    // cannot be changed.
+    for set in ["substitute.sbl.capacity=2", "substitute.sbl.enabled=true"] {
+        shortfall()
+            .args(["validate", "scenarios/sbl-none.toml", "--set", set])
+            .assert()
+            .code(2)
+            .stderr(contains("substitute \"sbl\" is removed by enabled = false"));
+    }
+    shortfall()
+        .args([
+            "validate",
+            "tests/fixtures/small.toml",
+            "--set",
+            "supplier.a.id=z",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("an entry's id cannot be changed with --set"));
 }
 
 /// `--set` takes an inline distribution table, which replaces the value

@@ -244,7 +244,9 @@ supply = { sd = 1.0 }
 
 /// A conditional event whose named event did not occur does not occur,
 /// whatever its own probability; one whose named event starts after the
-/// horizon counts as having occurred but starts later still (no effect).
+/// horizon starts later still, so it has no effect either. (That such a
+/// named event still counts as having occurred cannot be seen in any output:
+/// its children start no earlier than it.)
 #[test]
 fn conditional_event_needs_its_named_event() {
     let text = chain(0.0, 1.0, 1.0, 2000);
@@ -303,6 +305,48 @@ target = [2.0, 3.0, 4.0, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5]
         .collect();
     assert_eq!(trace.level, expected);
     assert_eq!(row[Column::SubstituteUsed.index()], 3.0);
+}
+
+/// With monthly steps and a start in April, 12 target values are still per
+/// calendar month (not per step): step 0 orders up to April's level.
+#[test]
+fn twelve_targets_are_months_even_with_twelve_monthly_steps() {
+    let m = model(
+        r#"
+[scenario]
+name = "months"
+[time]
+start = "2024-04-01"
+step = "month"
+steps = 12
+[simulation]
+trials = 1
+seed = 1
+[demand]
+annual = 0.0
+[storage]
+capacity = 20.0
+initial = 0.0
+[[supplier]]
+id = "a"
+volume = 0.0
+[[substitute]]
+id = "restock"
+trigger = "storage"
+capacity = 1000.0
+target = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0]
+"#,
+    );
+    let (trace, _) = trace_trial(&m, 0);
+    // Ordered at step t (month April + t) up to that month's level, arriving
+    // a step later: April's 4 at step 1, May's 5 at step 2, ..., December's
+    // 12 at step 9; January-March (1-3) are below the level reached.
+    assert_eq!(
+        trace.level,
+        vec![
+            0.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 12.0, 12.0
+        ]
+    );
 }
 
 /// A per-step target (one value per step) is read at the step the order is
@@ -416,7 +460,18 @@ fn a_drawn_trial_equals_the_same_trial_with_its_values_fixed() {
         budget.iter().any(|v| *v == 0.0),
         "some budgets are clamped to 0"
     );
-    for trial in [0usize, 7, 19, 33, 39] {
+    // A few trials, and every trial in which an input was clamped to 0 (so
+    // that a clamped cost or budget is checked as fixed at 0).
+    let clamped: Vec<usize> = (0..sim.len())
+        .filter(|&i| sim.inputs.row(i).iter().any(|v| *v == 0.0))
+        .collect();
+    assert!(
+        clamped.iter().any(|&i| sim.inputs[[i, 4]] == 0.0),
+        "some trial draws a negative cost, clamped to 0"
+    );
+    let mut trials = vec![0usize, 7, 19, 33, 39];
+    trials.extend(clamped);
+    for trial in trials {
         let mut sets: Vec<String> = DRAWN_FIELDS
             .iter()
             .zip(sim.inputs.row(trial))

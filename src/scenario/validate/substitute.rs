@@ -29,7 +29,11 @@ pub(super) fn read_substitute(
         .and_then(|_| f.input(cx, "capacity"));
     let lead_days = f.input(cx, "lead_days").unwrap_or(Input::Fixed(0.0));
     let source = read_source(cx, &mut f, suppliers);
-    let trigger = match f.choice(cx, "trigger", &["loss", "storage", "shortfall"]) {
+    let choice = f.choice(cx, "trigger", &["loss", "storage", "shortfall"]);
+    // An invalid trigger is reported on its own; the rules that depend on
+    // the trigger are not applied to a guess.
+    let trigger_unknown = choice.is_none() && node.get("trigger").is_some();
+    let trigger = match choice {
         Some("storage") => Trigger::Storage,
         Some("shortfall") => Trigger::Shortfall,
         _ => Trigger::Loss,
@@ -67,6 +71,7 @@ pub(super) fn read_substitute(
                 }
             }
         }
+        _ if trigger_unknown => {}
         _ => {
             if target_node.is_some() {
                 cx.error(
@@ -160,6 +165,17 @@ fn read_target(cx: &mut Cx, node: &Node, path: &str, steps: usize) -> Option<Lev
                 }
             }
         }
-        _ => number(cx, node, path).map(LevelPath::Constant),
+        Value::Int(_) | Value::Float(_) => number(cx, node, path).map(LevelPath::Constant),
+        other => {
+            cx.error(
+                Some(&node.origin),
+                path,
+                format!(
+                    "must be a number, 12 values (calendar months) or one per step ({steps}), not {}",
+                    other.type_name()
+                ),
+            );
+            None
+        }
     }
 }
