@@ -1,5 +1,6 @@
 //! Command-line definitions (clap) and dispatch.
 
+mod compare;
 mod folder;
 mod plot;
 mod progress;
@@ -33,6 +34,50 @@ enum Command {
     Plot(PlotArgs),
     /// Print a Markdown table comparing finished runs (their folders or summary.json files).
     Table(TableArgs),
+    /// Run scenarios (or variants of one) on the same trials and compare each with the first, trial by trial.
+    Compare(CompareArgs),
+}
+
+/// Options of `shortfall compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files; the first is the base every other run is compared with.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// A variant of the first file, NAME:PATH=VALUE[,PATH=VALUE...] (repeatable),
+    /// e.g. --variant sbl-small:substitute.sbl.volume=0.21.
+    #[arg(long = "variant", value_name = "NAME:PATH=VALUE[,...]")]
+    pub variants: Vec<String>,
+    /// Override one field in every run (repeatable, applied in order).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Folder under which the comparison's folder (compare-NAME) is created.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Number of trials of every run (default: the first file's).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Seed of every run (default: the first file's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar and no table on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// The metric the terminal summary compares: eue, p_shortfall, lole, p95,
+    /// p99, cvar95 or cost (comparison.json and .csv hold all of them).
+    #[arg(long, default_value = "eue")]
+    pub metric: shortfall::stats::Metric,
+    /// Also write each run's per-trial table as trials.csv.
+    #[arg(long)]
+    pub csv: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Do not render the comparison's charts.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Options of `shortfall table`.
@@ -124,5 +169,6 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::validate(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Table(args) => table::table(&args),
+        Command::Compare(args) => compare::compare(&args),
     }
 }

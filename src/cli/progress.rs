@@ -12,7 +12,7 @@ pub fn bar(total: u64, quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), target);
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} {bar:28} {human_pos}/{human_len} trials {rate} ETA {eta}",
+            "{spinner} {msg}{elapsed_precise} {bar:28} {human_pos}/{human_len} trials {rate} ETA {eta}",
         )
         .expect("valid template")
         .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {

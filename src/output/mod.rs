@@ -10,6 +10,7 @@
 //! Charts are drawn by `plot`; this module only knows their file names
 //! ([`crate::report::charts`]).
 
+pub mod comparison;
 pub mod json;
 pub mod markdown;
 pub mod timeseries;

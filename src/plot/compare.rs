@@ -228,3 +228,159 @@ fn draw_tornado<DB: DrawingBackend>(
         .map_err(|e| e.to_string())?;
     Ok(())
 }
+
+/// One run's per-trial differences from the base run, for
+/// [`differences_histogram`].
+#[derive(Debug, Clone)]
+pub struct Differences {
+    /// Legend label (the run's label).
+    pub label: String,
+    /// Per trial: the run's value minus the base run's.
+    pub diffs: Vec<f64>,
+}
+
+/// Writes a histogram of per-trial differences to `path_stem.{svg,png}`:
+/// for each run, the share of all trials whose difference from the base
+/// falls in each bin (about 40, with an edge at 0, over the 0.1-99.9% range
+/// of the non-zero differences; the end bins also hold what lies beyond);
+/// trials with no difference are left out of the bars and counted in the
+/// legend; a vertical line marks 0. Pass differences within rounding noise
+/// as exactly 0. `measure`
+/// names the x axis (with its unit) and `base` the base run.
+pub fn differences_histogram(
+    path_stem: &Path,
+    formats: &[Format],
+    png_width: u32,
+    meta: &Meta,
+    measure: &str,
+    base: &str,
+    runs: &[Differences],
+) -> Result<Vec<PathBuf>, Error> {
+    write_chart(
+        path_stem,
+        formats,
+        png_width,
+        &DiffHistogram {
+            meta,
+            measure,
+            base,
+            runs,
+        },
+    )
+}
+
+/// Bins of the per-trial differences of several runs.
+struct DiffHistogram<'a> {
+    meta: &'a Meta,
+    measure: &'a str,
+    base: &'a str,
+    runs: &'a [Differences],
+}
+
+/// Bins of the differences histogram.
+const DIFF_BINS: usize = 40;
+
+impl Drawing for DiffHistogram<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+        theme: &Theme,
+    ) -> Result<(), String> {
+        let title = format!("How each trial changes against {}", self.base);
+        let area = frame(root, theme, self.meta, &title)?;
+        let nonzero = |d: &f64| *d != 0.0;
+        // Bins with an edge at 0, so that no bar mixes gains and losses,
+        // over the 0.1%-99.9% range of the non-zero differences; the end
+        // bins also hold what lies beyond.
+        let pooled = crate::stats::sorted_total(
+            self.runs
+                .iter()
+                .flat_map(|r| r.diffs.iter().filter(|d| nonzero(d))),
+        );
+        let pick = |q: f64| {
+            if pooled.is_empty() {
+                0.0
+            } else {
+                pooled[((q * pooled.len() as f64) as usize).min(pooled.len() - 1)]
+            }
+        };
+        let (q_lo, q_hi) = (pick(0.001).min(0.0), pick(0.999).max(0.0));
+        let reach = q_lo.abs().max(q_hi.abs());
+        let width = if reach > 0.0 {
+            reach / (DIFF_BINS / 2) as f64
+        } else {
+            1.0
+        };
+        let first = (q_lo / width).floor() as i64;
+        let last = ((q_hi / width).ceil() as i64).max(first + 1);
+        let bins = (last - first) as usize;
+        let (lo, hi) = (first as f64 * width, last as f64 * width);
+        let bin =
+            |d: f64| (((d / width).floor() as i64 - first).clamp(0, bins as i64 - 1)) as usize;
+        let mut counts: Vec<Vec<f64>> = Vec::with_capacity(self.runs.len());
+        let mut entries = Vec::new();
+        for (k, r) in self.runs.iter().enumerate() {
+            let n = r.diffs.len().max(1) as f64;
+            let mut c = vec![0.0; bins];
+            for d in r.diffs.iter().filter(|d| nonzero(d)) {
+                c[bin(*d)] += 100.0 / n;
+            }
+            let higher = r.diffs.iter().filter(|d| **d > 0.0).count() as f64 / n;
+            let lower = r.diffs.iter().filter(|d| **d < 0.0).count() as f64 / n;
+            let color = palette::SERIES[k % palette::SERIES.len()];
+            entries.push((
+                Key::Fill(color.mix(0.55)),
+                format!(
+                    "{}: higher in {:.2}% of trials, lower in {:.2}%, the same in {:.2}%",
+                    r.label,
+                    higher * 100.0,
+                    lower * 100.0,
+                    (1.0 - higher - lower) * 100.0
+                ),
+            ));
+            counts.push(c);
+        }
+        entries.push((Key::Line(palette::BLACK, false), "No change".to_string()));
+        let area = legend_below(&area, theme, &entries)?;
+        let top = counts
+            .iter()
+            .flatten()
+            .fold(0.0f64, |a, b| a.max(*b))
+            .max(1e-6)
+            * 1.1;
+        let (x0, x1) = (lo, hi);
+        let mut chart = ChartBuilder::on(&area)
+            .x_label_area_size(theme.px(60.0))
+            .y_label_area_size(theme.px(80.0))
+            .build_cartesian_2d(x0..x1, 0.0..top)
+            .map_err(|e| e.to_string())?;
+        super::theme::mesh(&mut chart, theme)
+            .x_desc(format!("{} minus {}", self.measure, self.base))
+            .y_desc("Share of all trials (%)")
+            .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
+            .y_label_formatter(&|v| format!("{v:.2}"))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (k, c) in counts.iter().enumerate() {
+            let color = palette::SERIES[k % palette::SERIES.len()];
+            chart
+                .draw_series(
+                    c.iter()
+                        .enumerate()
+                        .filter(|(_, h)| **h > 0.0)
+                        .map(|(i, h)| {
+                            let a = lo + i as f64 * width;
+                            Rectangle::new([(a, 0.0), (a + width, *h)], color.mix(0.55).filled())
+                        }),
+                )
+                .map_err(|e| e.to_string())?;
+        }
+        chart
+            .draw_series(LineSeries::new(
+                vec![(0.0, 0.0), (0.0, top)],
+                theme.line(palette::BLACK, 2.0),
+            ))
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}

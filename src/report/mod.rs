@@ -6,6 +6,7 @@
 //! nor from the engine's internals.
 
 pub mod charts;
+pub mod comparison;
 mod summary;
 pub mod text;
 
@@ -32,6 +33,10 @@ pub mod files {
     pub const INPUTS_NPY: &str = "inputs.npy";
     /// The drawn inputs as CSV (with trials.csv).
     pub const INPUTS_CSV: &str = "inputs.csv";
+    /// A comparison's results (`shortfall compare`).
+    pub const COMPARISON_JSON: &str = "comparison.json";
+    /// The same as CSV, one row per run and metric.
+    pub const COMPARISON_CSV: &str = "comparison.csv";
     /// The results as Markdown, linking the charts.
     pub const SUMMARY_MD: &str = "summary.md";
 }

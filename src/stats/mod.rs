@@ -5,6 +5,6 @@ pub mod paired;
 pub mod steps;
 pub mod summary;
 
-pub use paired::{PairedDiff, paired_diff};
+pub use paired::{BOOTSTRAP_REPLICATES, Metric, MetricDiff, PairedDiff, compare, paired_diff};
 pub use steps::{StepRow, step_rows};
 pub use summary::{ColumnStats, MeanSe, Metrics, input_stats, metrics, sorted_total};

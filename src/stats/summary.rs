@@ -170,7 +170,7 @@ impl<'de> serde::Deserialize<'de> for Metrics {
 }
 
 /// `ceil(num · n / den)` in exact integer arithmetic.
-fn ceil_frac(n: u64, num: u64, den: u64) -> u64 {
+pub(crate) fn ceil_frac(n: u64, num: u64, den: u64) -> u64 {
     ((n as u128 * num as u128).div_ceil(den as u128)) as u64
 }
 

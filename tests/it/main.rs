@@ -10,6 +10,7 @@ mod helpers;
 mod bad_inputs;
 mod charts;
 mod cli;
+mod compare;
 mod exact;
 mod invariants;
 mod layers;

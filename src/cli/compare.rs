@@ -1,0 +1,457 @@
+//! `shortfall compare A.toml [B.toml ...] [--variant NAME:PATH=VALUE[,...]]`
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use shortfall::engine::{Column, RunOptions, SimOutput, simulate};
+use shortfall::plot::compare::{Curve, Differences, differences_histogram, exceedance_overlay};
+use shortfall::plot::theme::Meta;
+use shortfall::report::comparison::{
+    ComparedRun, Comparison, Difference, MetricValue, RunDifferences,
+};
+use shortfall::report::{Summary, files, summarise};
+use shortfall::scenario::{self, Model};
+use shortfall::stats::{self, BOOTSTRAP_REPLICATES, Metric, MetricDiff};
+use shortfall::{Error, output};
+
+use super::{CompareArgs, folder, progress};
+
+/// One run of the comparison, before it is run.
+struct Entry {
+    label: String,
+    file: PathBuf,
+    sets: Vec<String>,
+}
+
+/// Runs every scenario (and variant) on the same trials and writes the
+/// comparison.
+pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let entries = entries(args)?;
+    // Every model first: a mistake in any file stops the comparison before
+    // anything is run or written.
+    let models: Vec<Model> = entries
+        .iter()
+        .map(|e| scenario::load_model(&e.file, &e.sets))
+        .collect::<Result<_, _>>()?;
+    if let Some(m) = models.iter().find(|m| m.unit != models[0].unit) {
+        return Err(Error::Usage(format!(
+            "cannot compare runs in different units: {} is in {}, {} in {}",
+            models[0].name, models[0].unit, m.name, m.unit
+        ))
+        .into());
+    }
+    let (trials, seed) = (models[0].trials, models[0].seed);
+
+    let dir = output::create_dir(&args.out, &format!("compare-{}", entries[0].label))?;
+    let mut sims: Vec<SimOutput> = Vec::with_capacity(models.len());
+    let mut summaries: Vec<Summary> = Vec::with_capacity(models.len());
+    for (k, (entry, model)) in entries.iter().zip(&models).enumerate() {
+        let bar = progress::bar(model.trials, args.quiet);
+        bar.set_message(format!("{} ({}/{}) ", entry.label, k + 1, entries.len()));
+        let on_progress = |done: u64| bar.set_position(done);
+        let sim = simulate(
+            model,
+            &RunOptions {
+                threads: args.threads,
+                trials: None,
+                progress: Some(&on_progress),
+            },
+        )?;
+        bar.finish_and_clear();
+        let summary = summarise(model, &sim);
+        let run_dir = output::create_dir(&dir, &entry.label)?;
+        folder::write(
+            &run_dir,
+            model,
+            &sim,
+            &summary,
+            &folder::Options {
+                csv: args.csv,
+                charts: &[],
+                png_width: args.charts.png_width,
+            },
+        )?;
+        sims.push(sim);
+        summaries.push(summary);
+    }
+
+    let diffs: Vec<Vec<MetricDiff>> = sims[1..]
+        .iter()
+        .zip(&summaries[1..])
+        .map(|(sim, s)| {
+            stats::compare(
+                (sims[0].table.view(), &summaries[0].metrics),
+                (sim.table.view(), &s.metrics),
+                seed,
+            )
+        })
+        .collect();
+    let comparison = comparison(&entries, &summaries, &diffs, trials, seed);
+    output::write_json(&dir.join(files::COMPARISON_JSON), &comparison)?;
+    output::comparison::write_comparison_csv(&dir.join(files::COMPARISON_CSV), &comparison)?;
+    if !args.no_charts {
+        charts(&dir, args, &entries, &sims, &summaries)?;
+    }
+    if !args.quiet {
+        print!("{}", terminal(&comparison, args.metric));
+        println!(
+            "  {} runs in {:.1} s; wrote {}",
+            entries.len(),
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The runs to make: each file, then each variant of the first file; all
+/// with the common `--set`s and the same trials and seed (the first file's
+/// unless `--trials`/`--seed` are given). Labels are unique folder names.
+fn entries(args: &CompareArgs) -> Result<Vec<Entry>, Error> {
+    let mut common = args.sets.clone();
+    // The first file fixes the trials and seed of all.
+    let first = scenario::load_model(&args.scenarios[0], &common)?;
+    common.push(format!(
+        "simulation.trials={}",
+        args.trials.unwrap_or(first.trials)
+    ));
+    common.push(format!(
+        "simulation.seed={}",
+        args.seed.unwrap_or(first.seed)
+    ));
+    let mut entries = Vec::new();
+    for file in &args.scenarios {
+        let model = scenario::load_model(file, &common)?;
+        entries.push(Entry {
+            label: model.name.clone(),
+            file: file.clone(),
+            sets: common.clone(),
+        });
+    }
+    for v in &args.variants {
+        let (name, sets) = parse_variant(v)?;
+        let mut all = common.clone();
+        // The variant's own settings come before the common trials and seed,
+        // which no variant may change.
+        all.splice(all.len() - 2..all.len() - 2, sets);
+        entries.push(Entry {
+            label: name,
+            file: args.scenarios[0].clone(),
+            sets: all,
+        });
+    }
+    if entries.len() < 2 {
+        return Err(Error::Usage(
+            "compare needs at least two runs: give two or more scenario files, or --variant".into(),
+        ));
+    }
+    // A label names a folder: the same name twice gets a suffix, so that no
+    // run overwrites another's folder.
+    let mut seen: Vec<String> = Vec::new();
+    for e in &mut entries {
+        let base = e.label.clone();
+        let mut k = 2;
+        while seen.contains(&e.label) {
+            e.label = format!("{base}-{k}");
+            k += 1;
+        }
+        seen.push(e.label.clone());
+    }
+    Ok(entries)
+}
+
+/// Splits `NAME:PATH=VALUE[,PATH=VALUE...]` into the name and the `--set`
+/// arguments. Commas inside brackets, braces or quotes belong to a value
+/// (an inline table or an array).
+pub fn parse_variant(text: &str) -> Result<(String, Vec<String>), Error> {
+    let usage = |m: &str| {
+        Error::Usage(format!(
+            "--variant {text}: {m}; expected NAME:PATH=VALUE[,PATH=VALUE...], e.g. --variant sbl-small:substitute.sbl.volume=0.21"
+        ))
+    };
+    let Some((name, rest)) = text.split_once(':') else {
+        return Err(usage("no NAME: before the settings"));
+    };
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    {
+        return Err(usage(
+            "NAME must be made of a-z, 0-9, '_' and '-' (it names a folder)",
+        ));
+    }
+    let mut sets = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0usize);
+    for (i, c) in rest.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                sets.push(rest[start..i].trim().to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    sets.push(rest[start..].trim().to_string());
+    if sets.iter().any(|s| !s.contains('=')) {
+        return Err(usage("every setting is PATH=VALUE"));
+    }
+    if let Some(s) = sets
+        .iter()
+        .find(|s| s.starts_with("simulation.trials") || s.starts_with("simulation.seed"))
+    {
+        return Err(usage(&format!(
+            "{s}: every run of a comparison has the same trials and seed (use --trials and --seed)"
+        )));
+    }
+    Ok((name.to_string(), sets))
+}
+
+/// comparison.json's content.
+fn comparison(
+    entries: &[Entry],
+    summaries: &[Summary],
+    diffs: &[Vec<MetricDiff>],
+    trials: u64,
+    seed: u64,
+) -> Comparison {
+    let runs = entries
+        .iter()
+        .zip(summaries)
+        .enumerate()
+        .map(|(k, (e, s))| {
+            // A quantile's SE comes from the bootstrap: the base's from the
+            // first comparison, each other run's from its own.
+            let se = |metric: Metric| -> Option<f64> {
+                let d = if k == 0 {
+                    diffs.first()
+                } else {
+                    diffs.get(k - 1)
+                }?;
+                let x = d.iter().find(|x| x.metric == metric)?;
+                Some(if k == 0 { x.base_se } else { x.other_se })
+            };
+            ComparedRun {
+                label: e.label.clone(),
+                scenario: s.scenario.clone(),
+                title: s.title.clone(),
+                scenario_sha256: s.scenario_sha256.clone(),
+                folder: e.label.clone(),
+                metrics: MetricValue::all(&s.metrics, se),
+            }
+        })
+        .collect();
+    let differences = entries[1..]
+        .iter()
+        .zip(diffs)
+        .map(|(e, d)| RunDifferences {
+            label: e.label.clone(),
+            against: entries[0].label.clone(),
+            metrics: d.iter().map(Difference::from).collect(),
+        })
+        .collect();
+    Comparison {
+        version: shortfall::VERSION.to_string(),
+        seed,
+        trials,
+        base: entries[0].label.clone(),
+        bootstrap_replicates: BOOTSTRAP_REPLICATES,
+        unit: summaries[0].unit.clone(),
+        runs,
+        differences,
+    }
+}
+
+/// The overlaid exceedance curves and the histogram of per-trial
+/// differences in shortfall.
+fn charts(
+    dir: &Path,
+    args: &CompareArgs,
+    entries: &[Entry],
+    sims: &[SimOutput],
+    summaries: &[Summary],
+) -> Result<(), Error> {
+    let s0 = &summaries[0];
+    let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
+    let meta = Meta {
+        scenario: labels.join(" vs "),
+        title: format!("{} compared", s0.title),
+        trials: s0.trials,
+        seed: s0.seed,
+        version: s0.version.clone(),
+        sha: s0.scenario_sha256.chars().take(12).collect(),
+    };
+    let curves: Vec<Curve> = entries
+        .iter()
+        .zip(sims)
+        .map(|(e, sim)| Curve {
+            label: e.label.clone(),
+            shortfall_sorted: stats::sorted_total(sim.column(Column::Shortfall)),
+        })
+        .collect();
+    let formats = &args.charts.format;
+    let width = args.charts.png_width;
+    exceedance_overlay(
+        &dir.join("exceedance_overlay"),
+        formats,
+        width,
+        &meta,
+        &s0.unit,
+        &curves,
+    )?;
+    let base = sims[0].column(Column::Shortfall);
+    let runs: Vec<Differences> = entries[1..]
+        .iter()
+        .zip(&sims[1..])
+        .map(|(e, sim)| Differences {
+            label: e.label.clone(),
+            diffs: sim
+                .column(Column::Shortfall)
+                .iter()
+                .zip(base.iter())
+                // Rounding noise (within 1e-9 of the values) is no change.
+                .map(|(o, b)| {
+                    if (o - b).abs() <= 1e-9 * o.abs().max(b.abs()) {
+                        0.0
+                    } else {
+                        o - b
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    differences_histogram(
+        &dir.join("differences"),
+        formats,
+        width,
+        &meta,
+        &format!("Shortfall ({})", s0.unit),
+        &entries[0].label,
+        &runs,
+    )?;
+    Ok(())
+}
+
+/// The terminal summary: each run's estimate of `metric` and P(shortfall),
+/// then each run against the base (like hyperfine's relative summary).
+fn terminal(c: &Comparison, metric: Metric) -> String {
+    use shortfall::output::markdown::decimals_for;
+    let unit = |m: Metric| match m {
+        Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" {}", c.unit),
+        Metric::Lole => " steps".to_string(),
+        _ => String::new(),
+    };
+    let scale = |m: Metric| if m == Metric::Probability { 100.0 } else { 1.0 };
+    let pct = |m: Metric| if m == Metric::Probability { "%" } else { "" };
+    let mut out = format!(
+        "{} runs of {} trials each, seed {}, trials paired by index\n",
+        c.runs.len(),
+        c.trials,
+        c.seed
+    );
+    let w = c
+        .runs
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let show = [metric, Metric::Probability];
+    for r in &c.runs {
+        let mut line = format!("  {:<w$}", r.label);
+        for m in show
+            .iter()
+            .copied()
+            .take(if metric == Metric::Probability { 1 } else { 2 })
+        {
+            let v = r
+                .metrics
+                .iter()
+                .find(|x| x.metric == m.name())
+                .expect("every metric");
+            let (value, se) = (v.value * scale(m), v.se * scale(m));
+            let d = decimals_for(se);
+            let se_text = if se.is_finite() {
+                format!(" ± {se:.d$}{}", pct(m))
+            } else {
+                String::new()
+            };
+            line.push_str(&format!(
+                "   {} {value:.d$}{}{se_text}{}",
+                m.label(),
+                pct(m),
+                unit(m)
+            ));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "Against {} ({}; paired SE, 95% CI, unpaired SE):\n",
+        c.base,
+        metric.label()
+    ));
+    for d in &c.differences {
+        let x = d
+            .metrics
+            .iter()
+            .find(|x| x.metric == metric.name())
+            .expect("every metric");
+        let s = scale(metric);
+        let dd = decimals_for(x.se * s);
+        out.push_str(&format!(
+            "  {:<w$}   {:+.dd$}{p} ± {:.dd$}{p}{u}  [{:+.dd$}, {:+.dd$}]  (unpaired ± {:.dd$}{p})  worse in {:.2}% of trials, better in {:.2}%\n",
+            d.label,
+            x.diff * s,
+            x.se * s,
+            x.ci95[0] * s,
+            x.ci95[1] * s,
+            x.se_unpaired * s,
+            x.worse * 100.0,
+            x.better * 100.0,
+            p = pct(metric),
+            u = unit(metric),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_variant;
+
+    #[test]
+    fn variants_split_on_top_level_commas_only() {
+        let (name, sets) = parse_variant(
+            "cape:substitute.us_flex.lead_days={dist=\"empirical\",values=[21,36],weights=[1,1]},storage.capacity=6",
+        )
+        .unwrap();
+        assert_eq!(name, "cape");
+        assert_eq!(
+            sets,
+            [
+                "substitute.us_flex.lead_days={dist=\"empirical\",values=[21,36],weights=[1,1]}",
+                "storage.capacity=6"
+            ]
+        );
+        let (_, sets) =
+            parse_variant("t:substitute.spot.target=[1, 2, 3],substitute.spot.name='a, b'")
+                .unwrap();
+        assert_eq!(
+            sets,
+            [
+                "substitute.spot.target=[1, 2, 3]",
+                "substitute.spot.name='a, b'"
+            ]
+        );
+        for bad in ["x", ":a=1", "X:a=1", "x:a", "x:simulation.trials=5"] {
+            assert!(parse_variant(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! `shortfall compare`: runs on the same trials compared with the first,
+//! trial by trial.
+
+use std::path::Path;
+
+use predicates::str::contains;
+use shortfall::engine::Column;
+
+use crate::helpers::{model_with, read_json, run, shortfall};
+
+const SMALL: &str = include_str!("../fixtures/small.toml");
+
+/// Runs `shortfall compare` with `args` into `out`; returns comparison.json.
+fn compare(out: &Path, args: &[&str]) -> serde_json::Value {
+    shortfall()
+        .arg("compare")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+    read_json(&out.join("compare-small/comparison.json"))
+}
+
+fn metric<'a>(entry: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    entry["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// A scenario compared with itself: the same trials, so every difference is
+/// exactly zero with a zero SE, every trial is the same, and the second run
+/// gets a folder of its own.
+#[test]
+fn a_scenario_compared_with_itself_differs_in_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let c = compare(
+        out.path(),
+        &[
+            "tests/fixtures/small.toml",
+            "tests/fixtures/small.toml",
+            "--trials",
+            "2000",
+            "--no-charts",
+        ],
+    );
+    let labels: Vec<&str> = c["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["small", "small-2"]);
+    assert!(
+        out.path()
+            .join("compare-small/small-2/summary.json")
+            .exists()
+    );
+    let d = &c["differences"][0];
+    for m in d["metrics"].as_array().unwrap() {
+        assert_eq!(m["diff"], 0.0, "{m}");
+        assert_eq!(m["se"], 0.0, "{m}");
+        assert_eq!(m["equal"], 1.0, "{m}");
+        assert_eq!(
+            (m["worse"].clone(), m["better"].clone()),
+            (0.0.into(), 0.0.into())
+        );
+    }
+}
+
+/// The point of pairing: for a realistic change (more restocking capacity)
+/// the paired SE of the EUE difference is several times smaller than the
+/// SE the difference would have from independent runs. Each run's metrics
+/// and summary.json are exactly those of a single run of the same settings.
+#[test]
+fn pairing_narrows_the_se_and_runs_match_single_runs() {
+    let out = tempfile::tempdir().unwrap();
+    let c = compare(
+        out.path(),
+        &[
+            "tests/fixtures/small.toml",
+            "--variant",
+            "more-spot:substitute.spot.capacity=10",
+            "--trials",
+            "20000",
+            "--no-charts",
+        ],
+    );
+    let eue = metric(&c["differences"][0], "eue");
+    let (se, unpaired) = (
+        eue["se"].as_f64().unwrap(),
+        eue["se_unpaired"].as_f64().unwrap(),
+    );
+    assert!(
+        eue["diff"].as_f64().unwrap() < 0.0,
+        "more capacity, less shortfall: {eue}"
+    );
+    assert!(
+        se > 0.0 && se * 3.0 < unpaired,
+        "paired {se} vs unpaired {unpaired}"
+    );
+    // The CI of a mean is ±1.96 SE.
+    let diff = eue["diff"].as_f64().unwrap();
+    assert!((eue["ci95"][1].as_f64().unwrap() - (diff + 1.96 * se)).abs() < 1e-15);
+    // The variant's run is a single run of the same settings.
+    let single = tempfile::tempdir().unwrap();
+    shortfall()
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--trials",
+            "20000",
+            "--quiet",
+            "--no-charts",
+            "--set",
+            "substitute.spot.capacity=10",
+            "--out",
+        ])
+        .arg(single.path())
+        .assert()
+        .success();
+    let a = std::fs::read(single.path().join("small/summary.json")).unwrap();
+    let b = std::fs::read(out.path().join("compare-small/more-spot/summary.json")).unwrap();
+    assert!(
+        a == b,
+        "the variant's summary.json differs from a single run's"
+    );
+    let s = read_json(&single.path().join("small/summary.json"));
+    let run = &c["runs"][1];
+    assert_eq!(metric(run, "eue")["value"], s["metrics"]["eue"]);
+    assert_eq!(
+        metric(run, "p95")["value"],
+        s["metrics"]["shortfall"]["p95"]
+    );
+    assert_eq!(
+        metric(run, "cvar95")["value"],
+        s["metrics"]["shortfall"]["cvar95"]
+    );
+    assert_eq!(
+        metric(run, "p_shortfall")["value"],
+        s["metrics"]["shortfall_probability"]["mean"]
+    );
+    // The bootstrap gives the quantiles an SE and an interval around the
+    // difference.
+    let p99 = metric(&c["differences"][0], "p99");
+    let (d, lo, hi) = (
+        p99["diff"].as_f64().unwrap(),
+        p99["ci95"][0].as_f64().unwrap(),
+        p99["ci95"][1].as_f64().unwrap(),
+    );
+    assert!(
+        p99["se"].as_f64().unwrap() > 0.0 && lo <= d && d <= hi,
+        "{p99}"
+    );
+    // comparison.csv: a header and one row per run and metric.
+    let csv = std::fs::read_to_string(out.path().join("compare-small/comparison.csv")).unwrap();
+    assert!(csv.starts_with("label,scenario,metric,value,se,against,diff,"));
+    assert_eq!(csv.lines().count(), 1 + 2 * 7);
+}
+
+/// The comparison (bootstrap included) does not depend on the thread count.
+#[test]
+fn comparison_is_the_same_on_one_and_two_threads() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let args = |threads: &'static str| {
+        vec![
+            "tests/fixtures/small.toml",
+            "--variant",
+            "less-sbl:substitute.sbl.volume=0.1",
+            "--trials",
+            "3000",
+            "--threads",
+            threads,
+            "--format",
+            "svg",
+        ]
+    };
+    compare(a.path(), &args("1"));
+    compare(b.path(), &args("2"));
+    for f in [
+        "comparison.json",
+        "comparison.csv",
+        "exceedance_overlay.svg",
+        "differences.svg",
+    ] {
+        let x = std::fs::read(a.path().join("compare-small").join(f)).unwrap();
+        let y = std::fs::read(b.path().join("compare-small").join(f)).unwrap();
+        assert!(x == y, "{f} differs between 1 and 2 threads");
+    }
+}
+
+/// Bad variants and bad files stop the comparison before anything runs.
+#[test]
+fn bad_variants_are_usage_errors_and_write_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    for bad in [
+        "no-colon",
+        "Bad Name:storage.capacity=2",
+        "x:storage.capacity",
+        "x:simulation.seed=3",
+        "x:substitute.spto.capacity=3",
+    ] {
+        shortfall()
+            .args([
+                "compare",
+                "tests/fixtures/small.toml",
+                "--variant",
+                bad,
+                "--out",
+            ])
+            .arg(out.path())
+            .assert()
+            .code(2);
+    }
+    shortfall()
+        .args(["compare", "tests/fixtures/small.toml", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(contains("at least two runs"));
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+/// Without storage-triggered substitutes, more capacity of a loss-triggered
+/// substitute never raises a trial's shortfall, trial by trial (with
+/// restocking it can, rarely: docs/policy-questions.md).
+#[test]
+fn more_loss_triggered_capacity_never_raises_a_trials_shortfall() {
+    let base = [
+        "substitute.restock.enabled=false",
+        "simulation.trials=20000",
+    ];
+    let m = model_with(SMALL, &base);
+    let mut more = base.to_vec();
+    more.push("substitute.spot.capacity=16");
+    let m2 = model_with(SMALL, &more);
+    let (a, b) = (run(&m, 2), run(&m2, 2));
+    let (x, y) = (a.column(Column::Shortfall), b.column(Column::Shortfall));
+    let mut lower = 0;
+    for (i, (x, y)) in x.iter().zip(y.iter()).enumerate() {
+        assert!(*y <= *x + 1e-9 * x.abs().max(1.0), "trial {i}: {y} > {x}");
+        lower += usize::from(*y < *x);
+    }
+    assert!(
+        lower > 100,
+        "the extra capacity helps in some trials ({lower})"
+    );
+}
