@@ -183,23 +183,10 @@ pub fn parse_variant(text: &str) -> Result<(String, Vec<String>), Error> {
             "NAME must be made of a-z, 0-9, '_' and '-' (it names a folder)",
         ));
     }
-    let mut sets = Vec::new();
-    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0usize);
-    for (i, c) in rest.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '[' | '{') => depth += 1,
-            (None, ']' | '}') => depth -= 1,
-            (None, ',') if depth == 0 => {
-                sets.push(rest[start..i].trim().to_string());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    sets.push(rest[start..].trim().to_string());
+    let sets: Vec<String> = split_top_level(rest)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     if sets.iter().any(|s| !s.contains('=')) {
         return Err(usage("every setting is PATH=VALUE"));
     }
@@ -212,6 +199,29 @@ pub fn parse_variant(text: &str) -> Result<(String, Vec<String>), Error> {
         )));
     }
     Ok((name.to_string(), sets))
+}
+
+/// Splits `text` at commas that are not inside brackets, braces or quotes
+/// (so an inline table or an array stays whole); parts are trimmed.
+pub fn split_top_level(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0usize);
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts
 }
 
 /// comparison.json's content.

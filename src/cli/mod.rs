@@ -5,6 +5,7 @@ mod folder;
 mod plot;
 mod progress;
 mod run;
+mod sweep;
 mod table;
 mod terminal;
 mod validate;
@@ -36,6 +37,44 @@ enum Command {
     Table(TableArgs),
     /// Run scenarios (or variants of one) on the same trials and compare each with the first, trial by trial.
     Compare(CompareArgs),
+    /// Run a grid of values of one or more fields on the same trials.
+    Sweep(SweepArgs),
+}
+
+/// Options of `shortfall sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// A swept field, PATH=V1,V2,... or PATH=a..b:step (both ends included);
+    /// with one value, a fixed override. Repeatable: the grid is every
+    /// combination, the first swept field varying slowest.
+    #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
+    pub sets: Vec<String>,
+    /// Folder under which the sweep's folder (sweep-NAME) is created.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Number of trials of every point (default: the file's).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Seed of every point (default: the file's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar and no table on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// The metric charted and shown on the terminal: eue, p_shortfall, lole,
+    /// p95, p99, cvar95 or cost (sweep.csv holds all of them).
+    #[arg(long, default_value = "eue")]
+    pub metric: shortfall::stats::Metric,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Do not render the chart.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Options of `shortfall compare`.
@@ -170,5 +209,6 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Plot(args) => plot::plot(&args),
         Command::Table(args) => table::table(&args),
         Command::Compare(args) => compare::compare(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
     }
 }

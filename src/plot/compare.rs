@@ -384,3 +384,133 @@ impl Drawing for DiffHistogram<'_> {
         Ok(())
     }
 }
+
+/// One line of a sweep chart: the metric at each value of the swept
+/// parameter, with its standard error.
+#[derive(Debug, Clone)]
+pub struct SweepLine {
+    /// Legend label (the second parameter's value), empty for a single line.
+    pub label: String,
+    /// (x, value, SE) per point, in x order.
+    pub points: Vec<(f64, f64, f64)>,
+}
+
+/// Writes a chart of a metric against a swept parameter to
+/// `path_stem.{svg,png}`: one line per value of a second parameter, each
+/// with a 95% band (±1.96 SE). `x_label` and `y_label` name the axes with
+/// their units.
+pub fn sweep_chart(
+    path_stem: &Path,
+    formats: &[Format],
+    png_width: u32,
+    meta: &Meta,
+    (x_label, y_label): (&str, &str),
+    lines: &[SweepLine],
+) -> Result<Vec<PathBuf>, Error> {
+    write_chart(
+        path_stem,
+        formats,
+        png_width,
+        &Sweep {
+            meta,
+            x_label,
+            y_label,
+            lines,
+        },
+    )
+}
+
+/// A metric against a swept parameter.
+struct Sweep<'a> {
+    meta: &'a Meta,
+    x_label: &'a str,
+    y_label: &'a str,
+    lines: &'a [SweepLine],
+}
+
+impl Drawing for Sweep<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+        theme: &Theme,
+    ) -> Result<(), String> {
+        let title = format!("{} as {} varies", self.y_label, self.x_label);
+        let area = frame(root, theme, self.meta, &title)?;
+        let mut entries: Vec<(Key, String)> = self
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.label.is_empty())
+            .map(|(k, l)| {
+                (
+                    Key::Line(palette::SERIES[k % palette::SERIES.len()], false),
+                    l.label.clone(),
+                )
+            })
+            .collect();
+        entries.push((
+            Key::Fill(palette::GREY.mix(0.25)),
+            "95% confidence band (±1.96 SE)".to_string(),
+        ));
+        let area = legend_below(&area, theme, &entries)?;
+        let all = || self.lines.iter().flat_map(|l| l.points.iter());
+        let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+        let (x0, x1) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.0), b.max(p.0))
+        });
+        let (y0, y1) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            let s = 1.96 * finite(p.2);
+            (a.min(p.1 - s), b.max(p.1 + s))
+        });
+        let (x0, x1) = if x1 > x0 {
+            (x0, x1)
+        } else {
+            (x0 - 1.0, x0 + 1.0)
+        };
+        let pad = ((y1 - y0) * 0.08).max(1e-12);
+        let (y0, y1) = (y0 - pad, y1 + pad);
+        let mut chart = ChartBuilder::on(&area)
+            .x_label_area_size(theme.px(60.0))
+            .y_label_area_size(theme.px(90.0))
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(|e| e.to_string())?;
+        super::theme::mesh(&mut chart, theme)
+            .x_desc(self.x_label.to_string())
+            .y_desc(self.y_label.to_string())
+            .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
+            .y_label_formatter(&|v| fmt_volume(*v, y1 - y0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (k, l) in self.lines.iter().enumerate() {
+            let color = palette::SERIES[k % palette::SERIES.len()];
+            let mut band: Vec<(f64, f64)> = l
+                .points
+                .iter()
+                .map(|p| (p.0, p.1 + 1.96 * finite(p.2)))
+                .collect();
+            band.extend(
+                l.points
+                    .iter()
+                    .rev()
+                    .map(|p| (p.0, p.1 - 1.96 * finite(p.2))),
+            );
+            chart
+                .draw_series([Polygon::new(band, color.mix(0.2).filled())])
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(LineSeries::new(
+                    l.points.iter().map(|p| (p.0, p.1)),
+                    theme.line(color, 3.0),
+                ))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(
+                    l.points
+                        .iter()
+                        .map(|p| Circle::new((p.0, p.1), theme.px(5.0), color.filled())),
+                )
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}

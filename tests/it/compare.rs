@@ -249,3 +249,102 @@ fn more_loss_triggered_capacity_never_raises_a_trials_shortfall() {
         "the extra capacity helps in some trials ({lower})"
     );
 }
+
+/// `shortfall sweep`: every point's metrics are those of a single run of the
+/// same settings, exactly; point 0's differences are 0; a second swept field
+/// makes a grid; bad ranges are usage errors that write nothing.
+#[test]
+fn sweep_points_equal_single_runs() {
+    let out = tempfile::tempdir().unwrap();
+    shortfall()
+        .args([
+            "sweep",
+            "tests/fixtures/small.toml",
+            "--set",
+            "substitute.spot.capacity=4,8",
+            "--set",
+            "storage.minimum=0.1..0.2:0.1",
+            "--trials",
+            "3000",
+            "--quiet",
+            "--format",
+            "svg",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("sweep-small");
+    assert!(dir.join("sweep_eue.svg").exists());
+    let csv = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 4, "{csv}");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let cell = |row: usize, name: &str| -> String {
+        lines[row + 1]
+            .split(',')
+            .nth(col(name))
+            .unwrap()
+            .to_string()
+    };
+    // Point 2: spot capacity 8, minimum 0.1 (the first field varies slowest).
+    assert_eq!(cell(2, "substitute.spot.capacity"), "8");
+    assert_eq!(cell(2, "storage.minimum"), "0.1");
+    assert_eq!(cell(0, "eue_diff"), "0");
+    let single = tempfile::tempdir().unwrap();
+    shortfall()
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--trials",
+            "3000",
+            "--quiet",
+            "--no-charts",
+            "--set",
+            "substitute.spot.capacity=8",
+            "--set",
+            "storage.minimum=0.1",
+            "--out",
+        ])
+        .arg(single.path())
+        .assert()
+        .success();
+    let s = read_json(&single.path().join("small/summary.json"));
+    let num = |t: String| t.parse::<f64>().unwrap();
+    assert_eq!(num(cell(2, "eue")), s["metrics"]["eue"].as_f64().unwrap());
+    assert_eq!(
+        num(cell(2, "eue_se")),
+        s["metrics"]["eue_se"].as_f64().unwrap()
+    );
+    assert_eq!(
+        num(cell(2, "p99")),
+        s["metrics"]["shortfall"]["p99"].as_f64().unwrap()
+    );
+    assert_eq!(
+        num(cell(2, "p_shortfall")),
+        s["metrics"]["shortfall_probability"]["mean"]
+            .as_f64()
+            .unwrap()
+    );
+    for bad in [
+        "storage.minimum=0.3..0.1:0.1",
+        "storage.minimum=0..1:0",
+        "storage.minimum",
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        shortfall()
+            .args([
+                "sweep",
+                "tests/fixtures/small.toml",
+                "--quiet",
+                "--set",
+                bad,
+                "--out",
+            ])
+            .arg(out.path())
+            .assert()
+            .code(2);
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "{bad}");
+    }
+}

@@ -1,0 +1,422 @@
+//! `shortfall sweep S.toml --set PATH=V1,V2,... [--set PATH=a..b:step ...]`
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use shortfall::engine::{RunOptions, SimOutput, simulate};
+use shortfall::output::markdown::decimals_for;
+use shortfall::output::timeseries::fmt_f64;
+use shortfall::plot::compare::{SweepLine, sweep_chart};
+use shortfall::plot::theme::Meta;
+use shortfall::report::{Summary, summarise};
+use shortfall::scenario;
+use shortfall::stats::{self, Metric};
+use shortfall::{Error, atomic, output};
+
+use super::compare::split_top_level;
+use super::{SweepArgs, progress};
+
+/// A swept parameter: its path and the values, as `--set` text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// The field's path, e.g. `substitute.spot.capacity`.
+    pub path: String,
+    /// Its values, in order.
+    pub values: Vec<String>,
+}
+
+/// One point of the grid: the value index of each axis.
+type Point = Vec<usize>;
+
+/// Runs every combination of the swept values on the same trials and writes
+/// sweep.csv and the chart.
+pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let (axes, fixed) = parse_sets(&args.sets)?;
+    if axes.is_empty() {
+        return Err(Error::Usage(
+            "sweep needs at least one --set PATH=V1,V2,... or --set PATH=a..b:step".into(),
+        )
+        .into());
+    }
+    let mut common = fixed;
+    if let Some(t) = args.trials {
+        common.push(format!("simulation.trials={t}"));
+    }
+    if let Some(s) = args.seed {
+        common.push(format!("simulation.seed={s}"));
+    }
+    let points = grid(&axes);
+    let sets_of = |p: &Point| -> Vec<String> {
+        let mut sets = common.clone();
+        sets.extend(
+            axes.iter()
+                .zip(p)
+                .map(|(a, &i)| format!("{}={}", a.path, a.values[i])),
+        );
+        sets
+    };
+    // Every point's model first: a bad value stops the sweep before any run.
+    let models = points
+        .iter()
+        .map(|p| scenario::load_model(&args.scenario, &sets_of(p)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (trials, seed) = (models[0].trials, models[0].seed);
+    if let Some(m) = models.iter().find(|m| m.trials != trials || m.seed != seed) {
+        return Err(Error::Usage(format!(
+            "every point must have the same trials and seed; a swept value changes them ({} trials, seed {})",
+            m.trials, m.seed
+        ))
+        .into());
+    }
+
+    // The first point's trials are kept for the paired differences; the
+    // others are compared as they finish and dropped.
+    let mut first: Option<(SimOutput, Summary)> = None;
+    let mut rows: Vec<Row> = Vec::with_capacity(points.len());
+    for (k, (point, model)) in points.iter().zip(&models).enumerate() {
+        let bar = progress::bar(model.trials, args.quiet);
+        bar.set_message(format!("point {}/{} ", k + 1, points.len()));
+        let on_progress = |done: u64| bar.set_position(done);
+        let sim = simulate(
+            model,
+            &RunOptions {
+                threads: args.threads,
+                trials: None,
+                progress: Some(&on_progress),
+            },
+        )?;
+        bar.finish_and_clear();
+        let summary = summarise(model, &sim);
+        let row = match &first {
+            None => {
+                let diffs = stats::compare(
+                    (sim.table.view(), &summary.metrics),
+                    (sim.table.view(), &summary.metrics),
+                    seed,
+                );
+                let row = Row::new(point.clone(), &diffs, true);
+                first = Some((sim, summary));
+                row
+            }
+            Some((sim0, s0)) => {
+                let diffs = stats::compare(
+                    (sim0.table.view(), &s0.metrics),
+                    (sim.table.view(), &summary.metrics),
+                    seed,
+                );
+                Row::new(point.clone(), &diffs, false)
+            }
+        };
+        rows.push(row);
+    }
+    let (_, s0) = first.expect("at least one point");
+    let dir = output::create_dir(&args.out, &format!("sweep-{}", s0.scenario))?;
+    write_csv(&dir.join("sweep.csv"), &axes, &rows)?;
+    if !args.no_charts {
+        chart(&dir, args, &axes, &rows, &s0)?;
+    }
+    if !args.quiet {
+        print!("{}", terminal(&axes, &rows, args.metric, &s0));
+        println!(
+            "  {} points of {} trials in {:.1} s; wrote {}",
+            rows.len(),
+            trials,
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Splits the `--set`s into swept axes (several values, or a range) and
+/// fixed overrides (one value).
+pub fn parse_sets(sets: &[String]) -> Result<(Vec<Axis>, Vec<String>), Error> {
+    let mut axes = Vec::new();
+    let mut fixed = Vec::new();
+    for arg in sets {
+        let Some((path, text)) = arg.split_once('=') else {
+            return Err(Error::Usage(format!(
+                "--set {arg}: expected PATH=V1,V2,... or PATH=a..b:step"
+            )));
+        };
+        let path = path.trim();
+        let values = match range(text.trim()) {
+            Some(r) => r.map_err(|m| Error::Usage(format!("--set {arg}: {m}")))?,
+            None => split_top_level(text)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        };
+        if values.iter().any(String::is_empty) {
+            return Err(Error::Usage(format!("--set {arg}: an empty value")));
+        }
+        if values.len() == 1 {
+            fixed.push(format!("{path}={}", values[0]));
+        } else if axes.iter().any(|a: &Axis| a.path == path) {
+            return Err(Error::Usage(format!("--set {arg}: {path} is swept twice")));
+        } else {
+            axes.push(Axis {
+                path: path.to_string(),
+                values,
+            });
+        }
+    }
+    Ok((axes, fixed))
+}
+
+/// `a..b:step` as its values (both ends included when `b` lies on the
+/// step), written with as many decimals as the bounds and the step; `None`
+/// when `text` is not a range.
+fn range(text: &str) -> Option<Result<Vec<String>, String>> {
+    let (span, step) = text.split_once(':')?;
+    let (a, b) = span.split_once("..")?;
+    let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+    let (Some(lo), Some(hi), Some(st)) = (num(a), num(b), num(step)) else {
+        return Some(Err(format!(
+            "a range is a..b:step with three numbers, got {text}"
+        )));
+    };
+    if st <= 0.0 || hi < lo {
+        return Some(Err(format!(
+            "a range needs a <= b and step > 0, got {text}"
+        )));
+    }
+    let count = ((hi - lo) / st + 1e-9).floor() as u64 + 1;
+    if count > 10_000 {
+        return Some(Err(format!("{count} values; at most 10,000 per parameter")));
+    }
+    let decimals = [a, b, step]
+        .iter()
+        .map(|s| s.trim().split_once('.').map_or(0, |(_, d)| d.len()))
+        .max()
+        .unwrap_or(0);
+    Some(Ok((0..count)
+        .map(|i| format!("{:.decimals$}", lo + i as f64 * st))
+        .collect()))
+}
+
+/// Every combination, the first axis varying slowest.
+fn grid(axes: &[Axis]) -> Vec<Point> {
+    let mut points: Vec<Point> = vec![Vec::new()];
+    for a in axes {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                (0..a.values.len()).map(move |i| {
+                    let mut q = p.clone();
+                    q.push(i);
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// One point's results: each metric's value and SE, and its paired
+/// difference from the first point with that difference's SE.
+struct Row {
+    point: Point,
+    /// Per metric, in `Metric::ALL` order: (value, SE, diff, diff SE).
+    metrics: Vec<(f64, f64, f64, f64)>,
+}
+
+impl Row {
+    fn new(point: Point, diffs: &[stats::MetricDiff], is_first: bool) -> Row {
+        let metrics = diffs
+            .iter()
+            .map(|d| {
+                if is_first {
+                    (d.base, d.base_se, 0.0, 0.0)
+                } else {
+                    (d.other, d.other_se, d.diff, d.se)
+                }
+            })
+            .collect();
+        Row { point, metrics }
+    }
+}
+
+/// sweep.csv: a row per point: its index, the swept values, then for every
+/// metric its value, SE, and paired difference from point 0 with its SE.
+fn write_csv(path: &Path, axes: &[Axis], rows: &[Row]) -> Result<(), Error> {
+    atomic::atomic_write(path, |w| {
+        let mut header = vec!["point".to_string()];
+        header.extend(axes.iter().map(|a| a.path.clone()));
+        for m in Metric::ALL {
+            let n = m.name();
+            header.extend([
+                n.to_string(),
+                format!("{n}_se"),
+                format!("{n}_diff"),
+                format!("{n}_diff_se"),
+            ]);
+        }
+        writeln!(w, "{}", header.join(","))?;
+        let num = |x: f64| {
+            if x.is_finite() {
+                fmt_f64(x)
+            } else {
+                String::new()
+            }
+        };
+        for (k, r) in rows.iter().enumerate() {
+            let mut cells = vec![k.to_string()];
+            cells.extend(
+                axes.iter()
+                    .zip(&r.point)
+                    .map(|(a, &i)| csv_cell(&a.values[i])),
+            );
+            for &(v, se, d, dse) in &r.metrics {
+                cells.extend([num(v), num(se), num(d), num(dse)]);
+            }
+            writeln!(w, "{}", cells.join(","))?;
+        }
+        Ok(())
+    })
+}
+
+/// A value as a CSV cell: quoted when it holds a comma or a quote.
+fn csv_cell(v: &str) -> String {
+    if v.contains([',', '"', '\n']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v.to_string()
+    }
+}
+
+/// The chosen metric against the first swept parameter, one line per value
+/// of the second (further parameters: one line per combination).
+fn chart(
+    dir: &Path,
+    args: &SweepArgs,
+    axes: &[Axis],
+    rows: &[Row],
+    s0: &Summary,
+) -> Result<(), Error> {
+    let m = Metric::ALL
+        .iter()
+        .position(|x| *x == args.metric)
+        .expect("a metric");
+    // The x axis: the first parameter's values as numbers, or their index.
+    let numeric: Option<Vec<f64>> = axes[0].values.iter().map(|v| v.parse().ok()).collect();
+    let x_of = |i: usize| numeric.as_ref().map_or(i as f64, |xs| xs[i]);
+    let mut lines: Vec<SweepLine> = Vec::new();
+    for r in rows {
+        let rest: Vec<String> = axes[1..]
+            .iter()
+            .zip(&r.point[1..])
+            .map(|(a, &i)| format!("{} = {}", a.path, a.values[i]))
+            .collect();
+        let label = rest.join(", ");
+        let (v, se, _, _) = r.metrics[m];
+        let point = (x_of(r.point[0]), v, se);
+        match lines.iter_mut().find(|l| l.label == label) {
+            Some(l) => l.points.push(point),
+            None => lines.push(SweepLine {
+                label,
+                points: vec![point],
+            }),
+        }
+    }
+    let unit = match args.metric {
+        Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" ({})", s0.unit),
+        Metric::Lole => format!(" ({}s)", s0.step),
+        Metric::Probability => String::new(),
+        Metric::Cost => format!(" ({})", s0.currency.as_deref().unwrap_or("cost units")),
+    };
+    let meta = Meta {
+        scenario: s0.scenario.clone(),
+        title: format!("{}: {} swept", s0.title, axes[0].path),
+        trials: s0.trials,
+        seed: s0.seed,
+        version: s0.version.clone(),
+        sha: s0.scenario_sha256.chars().take(12).collect(),
+    };
+    let x_label = if numeric.is_some() {
+        axes[0].path.clone()
+    } else {
+        format!("{} (value number)", axes[0].path)
+    };
+    sweep_chart(
+        &dir.join(format!("sweep_{}", args.metric.name())),
+        &args.charts.format,
+        args.charts.png_width,
+        &meta,
+        (&x_label, &format!("{}{unit}", args.metric.label())),
+        &lines,
+    )?;
+    Ok(())
+}
+
+/// The terminal table: each point's values, the chosen metric ± SE, and its
+/// paired difference from point 0.
+fn terminal(axes: &[Axis], rows: &[Row], metric: Metric, s0: &Summary) -> String {
+    let m = Metric::ALL
+        .iter()
+        .position(|x| *x == metric)
+        .expect("a metric");
+    let scale = if metric == Metric::Probability {
+        100.0
+    } else {
+        1.0
+    };
+    let mut out = format!(
+        "{}: {} points, {} trials each, seed {}, trials paired by index; {} against point 0:\n",
+        s0.scenario,
+        rows.len(),
+        s0.trials,
+        s0.seed,
+        metric.label()
+    );
+    for (k, r) in rows.iter().enumerate() {
+        let (v, se, d, dse) = r.metrics[m];
+        let params: Vec<String> = axes
+            .iter()
+            .zip(&r.point)
+            .map(|(a, &i)| format!("{}={}", a.path, a.values[i]))
+            .collect();
+        let dd = decimals_for(se * scale);
+        let de = decimals_for(dse * scale).min(dd + 2);
+        let _ = writeln!(
+            out,
+            "  {k:>3}  {}   {:.dd$} ± {:.dd$}   {:+.de$} ± {:.de$}",
+            params.join("  "),
+            v * scale,
+            se * scale,
+            d * scale,
+            dse * scale
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_become_axes_and_fixed_overrides() {
+        let sets: Vec<String> = [
+            "substitute.spot.capacity=0,4,8",
+            "storage.minimum=2.0..3.0:0.5",
+            "simulation.trials=100",
+            "substitute.us_flex.lead_days={dist=\"empirical\",values=[21,36],weights=[1,1]},21",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (axes, fixed) = parse_sets(&sets).unwrap();
+        assert_eq!(axes[0].values, ["0", "4", "8"]);
+        assert_eq!(axes[1].values, ["2.0", "2.5", "3.0"]);
+        assert_eq!(axes[2].values.len(), 2);
+        assert_eq!(fixed, ["simulation.trials=100"]);
+        assert_eq!(grid(&axes[..2]).len(), 9);
+        assert_eq!(grid(&axes[..2])[1], vec![0, 1]);
+        assert_eq!(range("0..1:0.1").unwrap().unwrap().len(), 11);
+        assert!(range("3..1:1").unwrap().is_err());
+        assert!(range("a..b").is_none());
+    }
+}
