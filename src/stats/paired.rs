@@ -319,23 +319,47 @@ impl Tails {
 
 /// Resamples the trials with replacement, the same trials for both columns,
 /// and computes P95, P99 and CVaR95 of each resample.
+///
+/// Shortfalls are never negative and most trials of most scenarios have
+/// none in either run. A resample of `n` draws puts Binomial(n, z/n) of them
+/// on the `z` trials that are 0 in both columns and the rest uniformly on the
+/// others, which is the same distribution as `n` uniform draws; only the
+/// draws on the others need their values, so a resample costs in proportion
+/// to the trials with a shortfall in either run.
 fn bootstrap_tails(base: &[f64], other: &[f64], seed: u64) -> Tails {
     use rand::RngExt;
+    use rand_distr::{Binomial, Distribution};
     use rayon::prelude::*;
     let n = base.len();
+    let nonneg = base.iter().chain(other).all(|x| *x >= 0.0);
+    // The trials that are not 0 in both runs (all of them, for columns that
+    // can be negative).
+    let live: Vec<usize> = (0..n)
+        .filter(|&i| !nonneg || base[i] != 0.0 || other[i] != 0.0)
+        .collect();
+    let zeros = (n - live.len()) as u64;
     let key = crate::scenario::model::stream_key("@bootstrap");
     let reps = (0..BOOTSTRAP_REPLICATES as u64)
         .into_par_iter()
         .map(|r| {
             let mut rng = crate::engine::rng::stream(seed, r, key);
-            let mut a = Vec::with_capacity(n);
-            let mut b = Vec::with_capacity(n);
-            for _ in 0..n {
-                let i = rng.random_range(0..n);
+            let on_zeros = if zeros == 0 || live.is_empty() {
+                if live.is_empty() { n as u64 } else { 0 }
+            } else {
+                Binomial::new(n as u64, zeros as f64 / n as f64)
+                    .expect("a probability")
+                    .sample(&mut rng)
+            };
+            let m = n - on_zeros as usize;
+            let mut a = Vec::with_capacity(m);
+            let mut b = Vec::with_capacity(m);
+            for _ in 0..m {
+                let i = live[rng.random_range(0..live.len())];
                 a.push(base[i]);
                 b.push(other[i]);
             }
-            let (ta, tb) = (tail_metrics(&mut a), tail_metrics(&mut b));
+            let z = on_zeros as usize;
+            let (ta, tb) = (tail_metrics(&mut a, z), tail_metrics(&mut b, z));
             [(ta[0], tb[0]), (ta[1], tb[1]), (ta[2], tb[2])]
         })
         .collect();
@@ -343,26 +367,34 @@ fn bootstrap_tails(base: &[f64], other: &[f64], seed: u64) -> Tails {
 }
 
 /// P95, P99 and CVaR95 (the order statistics and the mean of the worst 5%
-/// of SCENARIO.md) of `values`, which it reorders.
-fn tail_metrics(values: &mut [f64]) -> [f64; 3] {
-    let n = values.len();
+/// of SCENARIO.md) of a sample made of `values` and `zeros` further values
+/// of 0, all at least 0. Reorders `values`.
+fn tail_metrics(values: &mut [f64], zeros: usize) -> [f64; 3] {
+    let m = values.len();
+    let n = m + zeros;
     let rank = |permille: u64| (ceil_frac(n as u64, permille, 1000) as usize).clamp(1, n) - 1;
     let k = (ceil_frac(n as u64, 5, 100) as usize).clamp(1, n);
-    // The worst k values to the top: values[start..], in no order.
-    let start = n - k;
-    values.select_nth_unstable_by(start, f64::total_cmp);
+    // In sorted order the zeros come first (no value is below 0), then
+    // `values`: the worst k are the top min(k, m) of `values` and zeros.
+    let top = k.min(m);
+    let start = m - top;
+    if m > 0 {
+        values.select_nth_unstable_by(start.min(m - 1), f64::total_cmp);
+    }
     let cvar = values[start..].iter().sum::<f64>() / k as f64;
-    // Ranks of P95 and P99 are at least start − 1 (ceil(0.95 n) + ceil(0.05 n)
-    // >= n): inside the top part, or the largest value below it.
+    // A rank in the full sample: among the zeros, or at rank − zeros of
+    // `values`, which lies in the top part or just below it.
     let below_max = values[..start]
         .iter()
         .copied()
         .max_by(f64::total_cmp)
-        .unwrap_or(f64::NAN);
+        .unwrap_or(0.0);
     let mut at = |i: usize| {
-        if i >= start {
+        if i < zeros {
+            0.0
+        } else if i - zeros >= start {
             *values[start..]
-                .select_nth_unstable_by(i - start, f64::total_cmp)
+                .select_nth_unstable_by(i - zeros - start, f64::total_cmp)
                 .1
         } else {
             below_max
@@ -400,12 +432,36 @@ mod tests {
             let at = |q: u64| sorted[(ceil_frac(n as u64, q, 1000) as usize).clamp(1, n) - 1];
             let k = (ceil_frac(n as u64, 5, 100) as usize).clamp(1, n);
             let cvar = sorted[n - k..].iter().sum::<f64>() / k as f64;
-            let got = tail_metrics(&mut v.clone());
+            let got = tail_metrics(&mut v.clone(), 0);
             assert_eq!(got[0], at(950), "n {n}");
             assert_eq!(got[1], at(990), "n {n}");
             assert!(
                 (got[2] - cvar).abs() <= 1e-12 * cvar.abs().max(1.0),
                 "n {n}"
+            );
+        }
+    }
+
+    /// Zeros given by count are the zeros of the full sample.
+    #[test]
+    fn tail_metrics_count_implicit_zeros() {
+        for (n, positive) in [
+            (1000usize, 30usize),
+            (1000, 60),
+            (100, 1),
+            (20, 20),
+            (500, 0),
+        ] {
+            let mut full: Vec<f64> = (0..positive).map(|i| 1.0 + (i * 37 % 11) as f64).collect();
+            let given = full.clone();
+            full.resize(n, 0.0);
+            let want = tail_metrics(&mut full.clone(), 0);
+            let got = tail_metrics(&mut given.clone(), n - positive);
+            assert_eq!(got[0], want[0], "p95 n {n} positive {positive}");
+            assert_eq!(got[1], want[1], "p99 n {n} positive {positive}");
+            assert!(
+                (got[2] - want[2]).abs() < 1e-12,
+                "cvar n {n} positive {positive}"
             );
         }
     }
