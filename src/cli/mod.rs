@@ -8,6 +8,7 @@ mod run;
 mod sweep;
 mod table;
 mod terminal;
+mod tornado;
 mod validate;
 
 use std::path::PathBuf;
@@ -39,6 +40,45 @@ enum Command {
     Compare(CompareArgs),
     /// Run a grid of values of one or more fields on the same trials.
     Sweep(SweepArgs),
+    /// Vary one input at a time to a low and a high setting, on the same trials, and rank the swings.
+    Tornado(TornadoArgs),
+}
+
+/// Options of `shortfall tornado`.
+#[derive(Debug, Args)]
+pub struct TornadoArgs {
+    /// The scenario file. Its `[sensitivity]` table, if any, names the inputs
+    /// and their low and high settings; otherwise every supplier volume,
+    /// substitute capacity and lead time, event probability, storage capacity
+    /// and initial level is varied by ±20% (a drawn one from its P10 to P90).
+    pub scenario: PathBuf,
+    /// Override one field in every run (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Folder under which the tornado's folder (tornado-NAME) is created.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Number of trials of every run (default: the file's).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Seed of every run (default: the file's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar and no table on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// The metric whose swings are ranked: eue, p_shortfall, lole, p95, p99,
+    /// cvar95 or cost.
+    #[arg(long, default_value = "eue")]
+    pub metric: shortfall::stats::Metric,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Do not render the chart.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Options of `shortfall sweep`.
@@ -210,5 +250,6 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Table(args) => table::table(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Tornado(args) => tornado::run_tornado(&args),
     }
 }

@@ -319,6 +319,45 @@ impl DistSpec {
         }
     }
 
+    /// The `p`-quantile (0 < p < 1): the smallest x with P(X <= x) >= p,
+    /// found by bisection on [`DistSpec::survival`] (to a relative 1e-12 of
+    /// the bracket). A normal's `min`/`max` truncation is honoured.
+    pub fn quantile(&self, p: f64) -> f64 {
+        let target = 1.0 - p;
+        let (lo, hi) = self.support();
+        let centre = self.mean();
+        let scale = centre.abs().max(1.0);
+        // A bracket [a, b] with survival(a) > target >= survival(b).
+        let mut a = if lo.is_finite() {
+            lo - scale * 1e-12
+        } else {
+            centre - scale
+        };
+        let mut width = scale;
+        while !lo.is_finite() && self.survival(a) <= target && width < 1e300 {
+            a -= width;
+            width *= 2.0;
+        }
+        let mut b = if hi.is_finite() { hi } else { centre + scale };
+        let mut width = scale;
+        while !hi.is_finite() && self.survival(b) > target && width < 1e300 {
+            b += width;
+            width *= 2.0;
+        }
+        for _ in 0..200 {
+            let m = 0.5 * (a + b);
+            if m <= a || m >= b {
+                break;
+            }
+            if self.survival(m) > target {
+                a = m;
+            } else {
+                b = m;
+            }
+        }
+        b
+    }
+
     /// The mean of the distribution (of the truncated normal where truncated).
     pub fn mean(&self) -> f64 {
         match self {
@@ -399,6 +438,28 @@ fn beta_sf(alpha: f64, beta: f64, u: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    /// Quantiles against closed forms: uniform, exponential, empirical steps,
+    /// and a lognormal's median.
+    #[test]
+    fn quantiles_by_bisection() {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+        let u = DistSpec::Uniform { min: 2.0, max: 6.0 };
+        assert!(close(u.quantile(0.1), 2.4) && close(u.quantile(0.9), 5.6));
+        let e = DistSpec::Exponential { mean: 10.0 };
+        assert!(close(e.quantile(0.9), -10.0 * 0.1f64.ln()));
+        let l = DistSpec::Lognormal {
+            median: 45.0,
+            sigma: 1.2,
+        };
+        assert!(close(l.quantile(0.5), 45.0));
+        let emp = DistSpec::Empirical {
+            values: vec![21.0, 36.0],
+            weights: vec![14.0, 24.0],
+        };
+        assert!(close(emp.quantile(0.1), 21.0) && close(emp.quantile(0.9), 36.0));
+        assert!(close(DistSpec::Fixed { value: 3.0 }.quantile(0.9), 3.0));
+    }
+
     use super::*;
 
     #[test]

@@ -348,3 +348,95 @@ fn sweep_points_equal_single_runs() {
         assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "{bad}");
     }
 }
+
+/// `shortfall tornado`: with `[sensitivity]` (here given by --set) each
+/// setting's metric is that of a single run of it, exactly, and the swing
+/// is their difference; without it the default inputs run and the ones the
+/// scenario refuses are left out with the reason.
+#[test]
+fn tornado_settings_equal_single_runs() {
+    let out = tempfile::tempdir().unwrap();
+    shortfall()
+        .args([
+            "tornado",
+            "tests/fixtures/small.toml",
+            "--set",
+            "sensitivity.inputs=[{path=\"substitute.spot.capacity\",low=4,high=12},{path=\"storage.capacity\",low=0.5,high=2}]",
+            "--trials",
+            "2000",
+            "--quiet",
+            "--format",
+            "svg",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("tornado-small");
+    assert!(dir.join("tornado_eue.svg").exists());
+    let csv = std::fs::read_to_string(dir.join("tornado.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with("substitute.spot.capacity,"))
+        .unwrap();
+    let cells: Vec<&str> = row.split(',').collect();
+    let single = tempfile::tempdir().unwrap();
+    shortfall()
+        .args([
+            "run",
+            "tests/fixtures/small.toml",
+            "--trials",
+            "2000",
+            "--quiet",
+            "--no-charts",
+            "--set",
+            "substitute.spot.capacity=12",
+            "--out",
+        ])
+        .arg(single.path())
+        .assert()
+        .success();
+    let s = read_json(&single.path().join("small/summary.json"));
+    let num = |t: &str| t.parse::<f64>().unwrap();
+    assert_eq!(
+        num(cells[col("at_high")]),
+        s["metrics"]["eue"].as_f64().unwrap()
+    );
+    assert_eq!(
+        num(cells[col("swing")]),
+        num(cells[col("at_high")]) - num(cells[col("at_low")])
+    );
+    // The storage capacity of 0.5 is below the restocking target: left out.
+    let refused = lines
+        .iter()
+        .find(|l| l.starts_with("storage.capacity,"))
+        .unwrap();
+    assert!(refused.contains("left out"), "{refused}");
+    // Defaults: every volume, capacity, lead time, probability and storage.
+    let out = tempfile::tempdir().unwrap();
+    shortfall()
+        .args([
+            "tornado",
+            "tests/fixtures/small.toml",
+            "--trials",
+            "500",
+            "--quiet",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.path().join("tornado-small/tornado.csv")).unwrap();
+    for input in [
+        "supplier.a.volume,±20%",
+        "substitute.spot.lead_days,±20%",
+        "event.cut.probability,±20%",
+        "storage.initial,P10-P90",
+    ] {
+        assert!(csv.contains(input), "{input} missing:\n{csv}");
+    }
+}

@@ -19,6 +19,7 @@ mod entries;
 mod event;
 mod fields;
 mod outage;
+mod sensitivity;
 mod substitute;
 mod supplier;
 mod top;

@@ -7,12 +7,13 @@ use super::demand::{read_demand, read_storage};
 use super::entries::read_entries;
 use super::event::read_events;
 use super::fields::{Cx, Fields, Sections, date, integer, valid_id};
+use super::sensitivity::read_sensitivity;
 use super::substitute::read_substitute;
 use super::supplier::read_supplier;
 use super::types::{Scenario, Step, SubstituteSpec, SupplierSpec};
 use crate::scenario::raw::Node;
 
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 9] = [
     "scenario",
     "time",
     "simulation",
@@ -21,6 +22,7 @@ const TOP_KEYS: [&str; 8] = [
     "supplier",
     "substitute",
     "event",
+    "sensitivity",
 ];
 
 /// Reads every section in turn. Problems at the same place come out in the
@@ -61,6 +63,7 @@ pub(super) fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Opti
         })
         .collect();
     let events = read_events(cx, &entries.events, &supplier_ids, &substitute_ids);
+    let sensitivity = read_sensitivity(cx, &sections);
     top.finish(cx);
 
     let name = about.name;
@@ -85,6 +88,7 @@ pub(super) fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Opti
         suppliers,
         substitutes,
         events,
+        sensitivity,
         canonical,
     })
 }

@@ -208,6 +208,18 @@ pub struct Noise {
     pub autocorrelation: f64,
 }
 
+/// One input of `shortfall tornado`, from `[sensitivity]`: a field and the
+/// low and high values it is set to, one at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityInput {
+    /// The field, as a `--set` path.
+    pub path: String,
+    /// Its low setting.
+    pub low: f64,
+    /// Its high setting.
+    pub high: f64,
+}
+
 /// A validated scenario, still in the file's units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -247,6 +259,9 @@ pub struct Scenario {
     pub substitutes: Vec<SubstituteSpec>,
     /// Events in file order.
     pub events: Vec<EventSpec>,
+    /// The inputs and ranges of `shortfall tornado` (`[sensitivity]`; empty
+    /// when not given).
+    pub sensitivity: Vec<SensitivityInput>,
     /// Canonical JSON of the merged scenario (hashed into `scenario_sha256`).
     pub canonical: String,
 }
