@@ -31,20 +31,38 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let entries = entries(args)?;
     // Every model first: a mistake in any file stops the comparison before
     // anything is run or written.
-    let models: Vec<Model> = entries
+    let mut models: Vec<Model> = Vec::with_capacity(entries.len());
+    for e in &entries {
+        let m = scenario::load_model(&e.file, &e.sets).map_err(|err| {
+            anyhow::Error::new(err).context(format!("run {} ({})", e.label, e.file.display()))
+        })?;
+        models.push(m);
+    }
+    if let Some(m) = models
         .iter()
-        .map(|e| scenario::load_model(&e.file, &e.sets))
-        .collect::<Result<_, _>>()?;
-    if let Some(m) = models.iter().find(|m| m.unit != models[0].unit) {
+        .find(|m| m.unit != models[0].unit || m.step != models[0].step)
+    {
         return Err(Error::Usage(format!(
-            "cannot compare runs in different units: {} is in {}, {} in {}",
-            models[0].name, models[0].unit, m.name, m.unit
+            "cannot compare runs in different units or steps: {} is in {} per {}, {} in {} per {}",
+            models[0].name,
+            models[0].unit,
+            models[0].step.name(),
+            m.name,
+            m.unit,
+            m.step.name()
         ))
         .into());
     }
     let (trials, seed) = (models[0].trials, models[0].seed);
+    check_paired_trials(trials)?;
 
     let dir = output::create_dir(&args.out, &format!("compare-{}", entries[0].label))?;
+    let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
+    remove_stale_results(
+        &dir,
+        &labels,
+        &["comparison", "differences", "exceedance_overlay"],
+    );
     let mut sims: Vec<SimOutput> = Vec::with_capacity(models.len());
     let mut summaries: Vec<Summary> = Vec::with_capacity(models.len());
     for (k, (entry, model)) in entries.iter().zip(&models).enumerate() {
@@ -201,6 +219,42 @@ pub fn parse_variant(text: &str) -> Result<(String, Vec<String>), Error> {
     Ok((name.to_string(), sets))
 }
 
+/// Paired statistics need at least two trials (a standard error).
+pub fn check_paired_trials(trials: u64) -> Result<(), Error> {
+    if trials < 2 {
+        return Err(Error::Usage(format!(
+            "paired comparisons need at least 2 trials, got {trials}"
+        )));
+    }
+    Ok(())
+}
+
+/// Before a comparison, sweep or tornado writes into `dir`, removes what an
+/// earlier one left there and this one will not write: run folders (those
+/// holding a summary.json) not named in `runs`, and files whose name starts
+/// with one of `stems` (this command's outputs, in every format). The folder
+/// then never mixes two commands' results. Only shortfall's own files are
+/// touched.
+pub fn remove_stale_results(dir: &Path, runs: &[&str], stems: &[&str]) {
+    let Ok(list) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in list.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            if !runs.contains(&name.as_str()) && path.join(files::SUMMARY_JSON).is_file() {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        } else if stems.iter().any(|s| {
+            name.strip_prefix(s)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('_'))
+        }) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 /// Splits `text` at commas that are not inside brackets, braces or quotes
 /// (so an inline table or an array stays whole); parts are trimmed.
 pub fn split_top_level(text: &str) -> Vec<&str> {
@@ -274,6 +328,7 @@ fn comparison(
         base: entries[0].label.clone(),
         bootstrap_replicates: BOOTSTRAP_REPLICATES,
         unit: summaries[0].unit.clone(),
+        currency: summaries[0].currency.clone(),
         runs,
         differences,
     }
@@ -356,7 +411,8 @@ fn terminal(c: &Comparison, metric: Metric) -> String {
     let unit = |m: Metric| match m {
         Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" {}", c.unit),
         Metric::Lole => " steps".to_string(),
-        _ => String::new(),
+        Metric::Cost => format!(" {}", c.currency.as_deref().unwrap_or("cost units")),
+        Metric::Probability => String::new(),
     };
     let scale = |m: Metric| if m == Metric::Probability { 100.0 } else { 1.0 };
     let pct = |m: Metric| if m == Metric::Probability { "%" } else { "" };
@@ -415,8 +471,15 @@ fn terminal(c: &Comparison, metric: Metric) -> String {
             .expect("every metric");
         let s = scale(metric);
         let dd = decimals_for(x.se * s);
+        let du = decimals_for(x.se_unpaired * s);
+        // A difference of probabilities is in percentage points.
+        let p = if metric == Metric::Probability {
+            " points"
+        } else {
+            ""
+        };
         out.push_str(&format!(
-            "  {:<w$}   {:+.dd$}{p} ± {:.dd$}{p}{u}  [{:+.dd$}, {:+.dd$}]  (unpaired ± {:.dd$}{p})  worse in {:.2}% of trials, better in {:.2}%\n",
+            "  {:<w$}   {:+.dd$} ± {:.dd$}{p}{u}  [{:+.dd$}, {:+.dd$}]  (unpaired ± {:.du$})  worse in {:.2}% of trials, better in {:.2}%\n",
             d.label,
             x.diff * s,
             x.se * s,
@@ -425,7 +488,6 @@ fn terminal(c: &Comparison, metric: Metric) -> String {
             x.se_unpaired * s,
             x.worse * 100.0,
             x.better * 100.0,
-            p = pct(metric),
             u = unit(metric),
         ));
     }

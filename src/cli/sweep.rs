@@ -18,6 +18,9 @@ use shortfall::{Error, atomic, output};
 use super::compare::split_top_level;
 use super::{SweepArgs, progress};
 
+/// The most points a sweep (or one swept field) may have.
+const MAX_POINTS: usize = 10_000;
+
 /// A swept parameter: its path and the values, as `--set` text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
@@ -48,6 +51,16 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
     if let Some(s) = args.seed {
         common.push(format!("simulation.seed={s}"));
     }
+    let total = axes
+        .iter()
+        .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
+        .filter(|n| *n <= MAX_POINTS);
+    let Some(_) = total else {
+        return Err(Error::Usage(format!(
+            "the grid has more than {MAX_POINTS} points; sweep fewer values"
+        ))
+        .into());
+    };
     let points = grid(&axes);
     let sets_of = |p: &Point| -> Vec<String> {
         let mut sets = common.clone();
@@ -59,11 +72,17 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         sets
     };
     // Every point's model first: a bad value stops the sweep before any run.
-    let models = points
-        .iter()
-        .map(|p| scenario::load_model(&args.scenario, &sets_of(p)))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut models = Vec::with_capacity(points.len());
+    for (k, p) in points.iter().enumerate() {
+        let sets = sets_of(p);
+        let m = scenario::load_model(&args.scenario, &sets).map_err(|err| {
+            let swept: Vec<&String> = sets.iter().skip(common.len()).collect();
+            anyhow::Error::new(err).context(format!("point {k} ({swept:?})"))
+        })?;
+        models.push(m);
+    }
     let (trials, seed) = (models[0].trials, models[0].seed);
+    super::compare::check_paired_trials(trials)?;
     if let Some(m) = models.iter().find(|m| m.trials != trials || m.seed != seed) {
         return Err(Error::Usage(format!(
             "every point must have the same trials and seed; a swept value changes them ({} trials, seed {})",
@@ -114,6 +133,7 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
     }
     let (_, s0) = first.expect("at least one point");
     let dir = output::create_dir(&args.out, &format!("sweep-{}", s0.scenario))?;
+    super::compare::remove_stale_results(&dir, &[], &["sweep"]);
     write_csv(&dir.join("sweep.csv"), &axes, &rows)?;
     if !args.no_charts {
         chart(&dir, args, &axes, &rows, &s0)?;
@@ -184,17 +204,31 @@ fn range(text: &str) -> Option<Result<Vec<String>, String>> {
             "a range needs a <= b and step > 0, got {text}"
         )));
     }
-    let count = ((hi - lo) / st + 1e-9).floor() as u64 + 1;
-    if count > 10_000 {
-        return Some(Err(format!("{count} values; at most 10,000 per parameter")));
+    let count = ((hi - lo) / st + 1e-9).floor() + 1.0;
+    if !count.is_finite() || count > MAX_POINTS as f64 {
+        return Some(Err(format!(
+            "{count} values; at most {MAX_POINTS} per parameter"
+        )));
     }
+    let count = count as u64;
+    // Values written with the decimals of the bounds and the step, or, when
+    // one of them has an exponent, to twelve significant digits.
+    let exponent = [a, b, step].iter().any(|s| s.contains(['e', 'E']));
     let decimals = [a, b, step]
         .iter()
         .map(|s| s.trim().split_once('.').map_or(0, |(_, d)| d.len()))
         .max()
         .unwrap_or(0);
     Some(Ok((0..count)
-        .map(|i| format!("{:.decimals$}", lo + i as f64 * st))
+        .map(|i| {
+            let v = lo + i as f64 * st;
+            if exponent {
+                let rounded: f64 = format!("{v:.11e}").parse().unwrap_or(v);
+                format!("{rounded}")
+            } else {
+                format!("{v:.decimals$}")
+            }
+        })
         .collect()))
 }
 
@@ -418,5 +452,10 @@ mod tests {
         assert_eq!(range("0..1:0.1").unwrap().unwrap().len(), 11);
         assert!(range("3..1:1").unwrap().is_err());
         assert!(range("a..b").is_none());
+        assert_eq!(
+            range("0..0.3:1e-1").unwrap().unwrap(),
+            ["0", "0.1", "0.2", "0.3"]
+        );
+        assert!(range("0..1e308:1e-308").unwrap().is_err());
     }
 }

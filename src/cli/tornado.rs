@@ -32,11 +32,12 @@ pub struct Swing {
     pub rule: &'static str,
 }
 
-/// A swing's results: the metric's difference from the scenario at each
-/// setting (or why the input was left out).
+/// A swing's results: the metric's difference from the scenario at the low
+/// and the high setting, and high against low (the swing, with its paired
+/// SE); or why the input was left out.
 struct Outcome {
     swing: Swing,
-    result: Result<[MetricDiff; 2], String>,
+    result: Result<[MetricDiff; 3], String>,
 }
 
 /// Runs the scenario and every input at its low and high settings.
@@ -73,6 +74,32 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
             Ok([load(s.low)?, load(s.high)?])
         })
         .collect();
+    super::compare::check_paired_trials(base.trials)?;
+    // A path the scenario does not have is a mistake in [sensitivity], not a
+    // setting out of range: refused before anything runs.
+    for (s, m) in swings.iter().zip(&models) {
+        if let Err(e) = m {
+            if s.rule == "[sensitivity]"
+                && (e.contains("unknown key")
+                    || e.contains(" has id ")
+                    || e.contains("never adds one"))
+            {
+                return Err(Error::Usage(format!("[sensitivity] input {}: {e}", s.path)).into());
+            }
+        }
+    }
+    if models.iter().all(|m| m.is_err()) {
+        let reasons: Vec<String> = swings
+            .iter()
+            .zip(&models)
+            .filter_map(|(s, m)| m.as_ref().err().map(|e| format!("{}: {e}", s.path)))
+            .collect();
+        return Err(Error::Usage(format!(
+            "no input can be varied: every setting is refused\n{}",
+            reasons.join("\n")
+        ))
+        .into());
+    }
     let total = 1 + 2 * models.iter().filter(|m| m.is_ok()).count();
     let mut done = 0;
     let mut run_one = |m: &Model| -> Result<(SimOutput, Summary), Error> {
@@ -99,21 +126,26 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
         let result = match m {
             Err(e) => Err(e),
             Ok([lo, hi]) => {
-                let mut diffs = Vec::with_capacity(2);
-                for model in [&lo, &hi] {
-                    let (sim, s) = run_one(model)?;
-                    let d = stats::compare(
+                let pick = |d: Vec<MetricDiff>| {
+                    *d.iter()
+                        .find(|x| x.metric == args.metric)
+                        .expect("every metric")
+                };
+                let (sim_lo, s_lo) = run_one(&lo)?;
+                let (sim_hi, s_hi) = run_one(&hi)?;
+                let against = |sim: &SimOutput, s: &Summary| {
+                    pick(stats::compare(
                         (sim0.table.view(), &s0.metrics),
                         (sim.table.view(), &s.metrics),
                         seed,
-                    );
-                    diffs.push(
-                        *d.iter()
-                            .find(|x| x.metric == args.metric)
-                            .expect("every metric"),
-                    );
-                }
-                Ok([diffs[0], diffs[1]])
+                    ))
+                };
+                let swing = pick(stats::compare(
+                    (sim_lo.table.view(), &s_lo.metrics),
+                    (sim_hi.table.view(), &s_hi.metrics),
+                    seed,
+                ));
+                Ok([against(&sim_lo, &s_lo), against(&sim_hi, &s_hi), swing])
             }
         };
         outcomes.push(Outcome { swing, result });
@@ -121,6 +153,7 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     // Widest swing first.
     outcomes.sort_by(|a, b| width(b).total_cmp(&width(a)));
     let dir = output::create_dir(&args.out, &format!("tornado-{}", s0.scenario))?;
+    super::compare::remove_stale_results(&dir, &[], &["tornado"]);
     write_csv(&dir.join("tornado.csv"), args.metric, &outcomes)?;
     if !args.no_charts {
         chart(&dir, args, &s0, &outcomes)?;
@@ -139,9 +172,7 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
 
 /// The swing of an outcome: |high − low| of the metric (0 when left out).
 fn width(o: &Outcome) -> f64 {
-    o.result
-        .as_ref()
-        .map_or(-1.0, |[l, h]| (h.other - l.other).abs())
+    o.result.as_ref().map_or(-1.0, |[_, _, s]| s.diff.abs())
 }
 
 /// The inputs and their settings: `[sensitivity]` when the scenario has
@@ -235,7 +266,7 @@ fn write_csv(path: &Path, metric: Metric, outcomes: &[Outcome]) -> Result<(), Er
     atomic::atomic_write(path, |w| {
         writeln!(
             w,
-            "input,rule,low,high,metric,base,at_low,at_high,diff_low,diff_low_se,diff_high,diff_high_se,swing,note"
+            "input,rule,low,high,metric,base,at_low,at_high,diff_low,diff_low_se,diff_high,diff_high_se,swing,swing_se,note"
         )?;
         let num = |x: f64| {
             if x.is_finite() {
@@ -255,9 +286,9 @@ fn write_csv(path: &Path, metric: Metric, outcomes: &[Outcome]) -> Result<(), Er
                 metric.name()
             );
             match &o.result {
-                Ok([l, h]) => writeln!(
+                Ok([l, h, sw]) => writeln!(
                     w,
-                    "{head},{},{},{},{},{},{},{},{},",
+                    "{head},{},{},{},{},{},{},{},{},{},",
                     num(l.base),
                     num(l.other),
                     num(h.other),
@@ -265,11 +296,12 @@ fn write_csv(path: &Path, metric: Metric, outcomes: &[Outcome]) -> Result<(), Er
                     num(l.se),
                     num(h.diff),
                     num(h.se),
-                    num(h.other - l.other)
+                    num(sw.diff),
+                    num(sw.se)
                 )?,
                 Err(e) => {
                     let note = e.replace(['\n', ','], " ").replace('"', "'");
-                    writeln!(w, "{head},,,,,,,,,\"left out: {note}\"")?
+                    writeln!(w, "{head},,,,,,,,,,\"left out: {note}\"")?
                 }
             }
         }
@@ -282,7 +314,7 @@ fn chart(dir: &Path, args: &TornadoArgs, s0: &Summary, outcomes: &[Outcome]) -> 
     let bars: Vec<TornadoBar> = outcomes
         .iter()
         .filter_map(|o| {
-            let [l, h] = o.result.as_ref().ok()?;
+            let [l, h, _] = o.result.as_ref().ok()?;
             Some(TornadoBar {
                 label: format!(
                     "{} {}–{}",
@@ -297,7 +329,7 @@ fn chart(dir: &Path, args: &TornadoArgs, s0: &Summary, outcomes: &[Outcome]) -> 
         .collect();
     let base = outcomes
         .iter()
-        .find_map(|o| o.result.as_ref().ok().map(|[l, _]| l.base))
+        .find_map(|o| o.result.as_ref().ok().map(|[l, _, _]| l.base))
         .unwrap_or(f64::NAN);
     let meta = Meta {
         scenario: s0.scenario.clone(),
@@ -328,7 +360,7 @@ fn chart(dir: &Path, args: &TornadoArgs, s0: &Summary, outcomes: &[Outcome]) -> 
 /// The ranked swings on the terminal.
 fn terminal(metric: Metric, s0: &Summary, outcomes: &[Outcome]) -> String {
     let mut out = format!(
-        "{}: {} one at a time, {} trials, seed {}, paired with the scenario itself (widest swing first):\n",
+        "{}: {} one at a time, {} trials, seed {}; the metric at the low .. high setting, and the swing (high minus low) ± its paired SE, widest first:\n",
         s0.scenario,
         metric.label(),
         s0.trials,
@@ -341,20 +373,18 @@ fn terminal(metric: Metric, s0: &Summary, outcomes: &[Outcome]) -> String {
         .unwrap_or(0);
     for o in outcomes {
         match &o.result {
-            Ok([l, h]) => {
+            Ok([l, h, sw]) => {
                 let d = decimals_for(l.se.max(h.se)).max(decimals_for(l.base.abs() / 100.0));
                 let _ = writeln!(
                     out,
-                    "  {:<w$}  {:>9} .. {:<9}  {:.d$} .. {:.d$}  ({:+.d$} ± {:.d$}, {:+.d$} ± {:.d$})",
+                    "  {:<w$}  {:>9} .. {:<9}  {:.d$} .. {:.d$}  swing {:+.d$} ± {:.d$}",
                     o.swing.path,
                     fmt_f64(o.swing.low),
                     fmt_f64(o.swing.high),
                     l.other,
                     h.other,
-                    l.diff,
-                    l.se,
-                    h.diff,
-                    h.se
+                    sw.diff,
+                    sw.se
                 );
             }
             Err(e) => {

@@ -22,6 +22,9 @@ pub struct Comparison {
     pub bootstrap_replicates: usize,
     /// The volume unit.
     pub unit: String,
+    /// The currency of costs, if the first run's scenario names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// The runs, base first.
     pub runs: Vec<ComparedRun>,
     /// Every run after the first against the base.

@@ -440,3 +440,101 @@ fn tornado_settings_equal_single_runs() {
         assert!(csv.contains(input), "{input} missing:\n{csv}");
     }
 }
+
+/// Review fixes: one trial, runs of different steps, a [sensitivity] path
+/// the scenario does not have and a grid too large are refused before
+/// anything is written; a second comparison into the same folder removes
+/// the first one's runs that it does not make.
+#[test]
+fn refusals_and_reruns() {
+    let out = tempfile::tempdir().unwrap();
+    let refuse = |args: &[&str], says: &str| {
+        shortfall()
+            .args(args)
+            .args(["--quiet", "--out"])
+            .arg(out.path())
+            .assert()
+            .code(2)
+            .stderr(contains(says));
+    };
+    refuse(
+        &[
+            "compare",
+            "tests/fixtures/small.toml",
+            "--variant",
+            "a:substitute.spot.capacity=9",
+            "--trials",
+            "1",
+        ],
+        "at least 2 trials",
+    );
+    refuse(
+        &[
+            "sweep",
+            "tests/fixtures/small.toml",
+            "--set",
+            "substitute.spot.capacity=1,2",
+            "--trials",
+            "1",
+        ],
+        "at least 2 trials",
+    );
+    refuse(
+        &[
+            "compare",
+            "tests/fixtures/small.toml",
+            "--variant",
+            "w:time.step=week,time.steps=52",
+        ],
+        "different units or steps",
+    );
+    refuse(
+        &[
+            "tornado",
+            "tests/fixtures/small.toml",
+            "--set",
+            "sensitivity.inputs=[{path=\"supplier.nosuch.volume\",low=1,high=2}]",
+        ],
+        "no supplier has id",
+    );
+    refuse(
+        &[
+            "tornado",
+            "tests/fixtures/small.toml",
+            "--set",
+            "sensitivity.inputs=[{path=\"simulation.seed\",low=1,high=2}]",
+        ],
+        "trials and seed",
+    );
+    refuse(
+        &[
+            "sweep",
+            "tests/fixtures/small.toml",
+            "--set",
+            "storage.minimum=0..1e308:1e-308",
+        ],
+        "at most",
+    );
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    let run = |variant: &str| {
+        shortfall()
+            .args([
+                "compare",
+                "tests/fixtures/small.toml",
+                "--variant",
+                variant,
+                "--trials",
+                "500",
+                "--quiet",
+                "--no-charts",
+                "--out",
+            ])
+            .arg(out.path())
+            .assert()
+            .success();
+    };
+    run("first:substitute.spot.capacity=9");
+    run("second:substitute.spot.capacity=10");
+    let dir = out.path().join("compare-small");
+    assert!(dir.join("second").is_dir() && !dir.join("first").exists());
+}

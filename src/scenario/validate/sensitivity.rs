@@ -17,6 +17,13 @@ pub(super) fn read_sensitivity(cx: &mut Cx, sections: &Sections<'_>) -> Vec<Sens
     if let Some(list) = f.get("inputs") {
         match &list.value {
             Value::Array(items) => {
+                if items.is_empty() {
+                    cx.error(
+                        Some(&list.origin),
+                        "sensitivity.inputs",
+                        "must list at least one input (leave [sensitivity] out for the default inputs)",
+                    );
+                }
                 for (i, item) in items.iter().enumerate() {
                     let path = format!("sensitivity.inputs[{i}]");
                     let Some(mut g) = Fields::new(cx, item, &path) else {
@@ -36,7 +43,13 @@ pub(super) fn read_sensitivity(cx: &mut Cx, sections: &Sections<'_>) -> Vec<Sens
                         .and_then(|_| g.number(cx, "high"));
                     g.finish(cx);
                     if let (Some(field), Some(low), Some(high)) = (field, low, high) {
-                        if field.trim().is_empty() || !field.contains('.') {
+                        if field.starts_with("simulation.") {
+                            cx.error(
+                                item.get("path").map(|n| &n.origin),
+                                &format!("{path}.path"),
+                                format!("cannot be \"{field}\": every setting runs on the scenario's trials and seed"),
+                            );
+                        } else if field.trim().is_empty() || !field.contains('.') {
                             cx.error(
                                 item.get("path").map(|n| &n.origin),
                                 &format!("{path}.path"),
