@@ -5,6 +5,7 @@ mod folder;
 mod plot;
 mod progress;
 mod run;
+mod sensitivity;
 mod sweep;
 mod table;
 mod terminal;
@@ -42,6 +43,43 @@ enum Command {
     Sweep(SweepArgs),
     /// Vary one input at a time to a low and a high setting, on the same trials, and rank the swings.
     Tornado(TornadoArgs),
+    /// Rank a scenario's uncertain inputs by their influence on the result, from one run.
+    Sensitivity(SensitivityArgs),
+}
+
+/// Options of `shortfall sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file; it must draw some inputs (model v2).
+    pub scenario: PathBuf,
+    /// Override one field (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Folder under which the folder sensitivity-NAME is created.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Number of trials (default: the file's).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Seed (default: the file's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar and no table on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Whose per-trial quantity is ranked against the inputs: eue, p95, p99
+    /// and cvar95 use the shortfall, p_shortfall whether there is one, lole the
+    /// steps short, cost the cost.
+    #[arg(long, default_value = "eue")]
+    pub metric: shortfall::stats::Metric,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Do not render the chart.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Options of `shortfall tornado`.
@@ -251,5 +289,6 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Tornado(args) => tornado::run_tornado(&args),
+        Command::Sensitivity(args) => sensitivity::run_sensitivity(&args),
     }
 }

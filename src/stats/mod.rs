@@ -2,6 +2,7 @@
 //! and paired differences between runs of the same trials ([`paired`]).
 
 pub mod paired;
+pub mod sensitivity;
 pub mod steps;
 pub mod summary;
 

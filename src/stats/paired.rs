@@ -168,7 +168,7 @@ impl Metric {
 
     /// The per-trial quantity it is built from: the shortfall (or whether
     /// there is one), the steps short, or the cost.
-    fn per_trial(self, table: ArrayView2<'_, f64>) -> Vec<f64> {
+    pub fn per_trial(self, table: ArrayView2<'_, f64>) -> Vec<f64> {
         let col = |c: Column| table.column(c.index()).to_vec();
         match self {
             Metric::Probability => col(Column::Shortfall)

@@ -538,3 +538,74 @@ fn refusals_and_reruns() {
     let dir = out.path().join("compare-small");
     assert!(dir.join("second").is_dir() && !dir.join("first").exists());
 }
+
+/// `shortfall sensitivity`: when the shortfall depends on one drawn input
+/// only (a supplier's volume, with no storage), that input ranks first with a
+/// variance share near 1 and the irrelevant inputs (costs) near 0.
+#[test]
+fn sensitivity_finds_the_one_input_that_matters() {
+    let f = crate::helpers::scenario_file(
+        r#"
+[scenario]
+name = "one-input"
+[time]
+step = "month"
+steps = 12
+[simulation]
+trials = 4000
+seed = 3
+[demand]
+annual = 36.0
+[[supplier]]
+id = "a"
+volume = { dist = "uniform", min = 20, max = 40 }
+[[substitute]]
+id = "x"
+capacity = 1
+cost = { dist = "uniform", min = 1, max = 2 }
+[[substitute]]
+id = "y"
+capacity = 1
+cost = { dist = "normal", mean = 5, sd = 1 }
+"#,
+    );
+    let out = tempfile::tempdir().unwrap();
+    shortfall()
+        .arg("sensitivity")
+        .arg(f.path())
+        .args(["--quiet", "--no-charts", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let csv =
+        std::fs::read_to_string(out.path().join("sensitivity-one-input/sensitivity.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows[0][0], "supplier.a.volume", "{csv}");
+    let share = |r: &Vec<&str>| r[7].parse::<f64>().unwrap();
+    let spearman = |r: &Vec<&str>| r[1].parse::<f64>().unwrap();
+    assert!(share(&rows[0]) > 0.95, "{csv}");
+    assert!(
+        spearman(&rows[0]) < -0.9,
+        "more volume, less shortfall: {csv}"
+    );
+    for r in &rows[1..] {
+        // With no effect the share is about (20 - 1)/(4000 - 1) = 0.005.
+        assert!(share(r) < 0.02 && spearman(r).abs() < 0.1, "{csv}");
+    }
+    // A scenario without drawn inputs has nothing to rank.
+    shortfall()
+        .args([
+            "sensitivity",
+            "tests/fixtures/small.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(contains("no uncertain inputs"));
+}
