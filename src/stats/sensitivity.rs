@@ -220,10 +220,10 @@ fn rank_regression(x: &[Vec<f64>], y: &[f64], rows: &[usize]) -> (Vec<f64>, f64)
             return (vec![f64::NAN; x.len()], f64::NAN);
         }
         let pivot_row = a[c].clone();
-        for r in 0..p {
+        for (r, row) in a.iter_mut().enumerate() {
             if r != c {
-                let f = a[r][c] / pivot_row[c];
-                for (x, y) in a[r][c..=p].iter_mut().zip(&pivot_row[c..=p]) {
+                let f = row[c] / pivot_row[c];
+                for (x, y) in row[c..=p].iter_mut().zip(&pivot_row[c..=p]) {
                     *x -= f * y;
                 }
             }
