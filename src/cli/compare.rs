@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use shortfall::engine::{Column, RunOptions, SimOutput, simulate};
+use shortfall::engine::{Column, SimOutput};
 use shortfall::plot::compare::{Curve, Differences, differences_histogram, exceedance_overlay};
 use shortfall::plot::theme::Meta;
 use shortfall::report::comparison::{
@@ -56,7 +56,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let (trials, seed) = (models[0].trials, models[0].seed);
     check_paired_trials(trials)?;
 
-    let dir = output::create_dir(&args.out, &format!("compare-{}", entries[0].label))?;
+    let dir = output::create_dir(&args.batch.out, &format!("compare-{}", entries[0].label))?;
     let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
     remove_stale_results(
         &dir,
@@ -66,18 +66,12 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let mut sims: Vec<SimOutput> = Vec::with_capacity(models.len());
     let mut summaries: Vec<Summary> = Vec::with_capacity(models.len());
     for (k, (entry, model)) in entries.iter().zip(&models).enumerate() {
-        let bar = progress::bar(model.trials, args.quiet);
-        bar.set_message(format!("{} ({}/{}) ", entry.label, k + 1, entries.len()));
-        let on_progress = |done: u64| bar.set_position(done);
-        let sim = simulate(
+        let sim = progress::simulate_with_bar(
             model,
-            &RunOptions {
-                threads: args.threads,
-                trials: None,
-                progress: Some(&on_progress),
-            },
+            args.batch.threads,
+            args.batch.quiet,
+            format!("{} ({}/{}) ", entry.label, k + 1, entries.len()),
         )?;
-        bar.finish_and_clear();
         let summary = summarise(model, &sim);
         let run_dir = output::create_dir(&dir, &entry.label)?;
         folder::write(
@@ -88,7 +82,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
             &folder::Options {
                 csv: args.csv,
                 charts: &[],
-                png_width: args.charts.png_width,
+                png_width: args.batch.charts.png_width,
             },
         )?;
         sims.push(sim);
@@ -109,11 +103,11 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let comparison = comparison(&entries, &summaries, &diffs, trials, seed);
     output::write_json(&dir.join(files::COMPARISON_JSON), &comparison)?;
     output::comparison::write_comparison_csv(&dir.join(files::COMPARISON_CSV), &comparison)?;
-    if !args.no_charts {
+    if !args.batch.no_charts {
         charts(&dir, args, &entries, &sims, &summaries)?;
     }
-    if !args.quiet {
-        print!("{}", terminal(&comparison, args.metric));
+    if !args.batch.quiet {
+        print!("{}", terminal(&comparison, args.batch.metric));
         println!(
             "  {} runs in {:.1} s; wrote {}",
             entries.len(),
@@ -133,11 +127,11 @@ fn entries(args: &CompareArgs) -> Result<Vec<Entry>, Error> {
     let first = scenario::load_model(&args.scenarios[0], &common)?;
     common.push(format!(
         "simulation.trials={}",
-        args.trials.unwrap_or(first.trials)
+        args.batch.trials.unwrap_or(first.trials)
     ));
     common.push(format!(
         "simulation.seed={}",
-        args.seed.unwrap_or(first.seed)
+        args.batch.seed.unwrap_or(first.seed)
     ));
     let mut entries = Vec::new();
     for file in &args.scenarios {
@@ -361,8 +355,8 @@ fn charts(
             shortfall_sorted: stats::sorted_total(sim.column(Column::Shortfall)),
         })
         .collect();
-    let formats = &args.charts.format;
-    let width = args.charts.png_width;
+    let formats = &args.batch.charts.format;
+    let width = args.batch.charts.png_width;
     exceedance_overlay(
         &dir.join("exceedance_overlay"),
         formats,

@@ -55,31 +55,8 @@ pub struct SensitivityArgs {
     /// Override one field (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Folder under which the folder sensitivity-NAME is created.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Number of trials (default: the file's).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Seed (default: the file's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// No progress bar and no table on the terminal.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Whose per-trial quantity is ranked against the inputs: eue, p95, p99
-    /// and cvar95 use the shortfall, p_shortfall whether there is one, lole the
-    /// steps short, cost the cost.
-    #[arg(long, default_value = "eue")]
-    pub metric: shortfall::stats::Metric,
     #[command(flatten)]
-    pub charts: ChartArgs,
-    /// Do not render the chart.
-    #[arg(long)]
-    pub no_charts: bool,
+    pub batch: Batch,
 }
 
 /// Options of `shortfall tornado`.
@@ -93,30 +70,8 @@ pub struct TornadoArgs {
     /// Override one field in every run (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Folder under which the tornado's folder (tornado-NAME) is created.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Number of trials of every run (default: the file's).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Seed of every run (default: the file's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// No progress bar and no table on the terminal.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// The metric whose swings are ranked: eue, p_shortfall, lole, p95, p99,
-    /// cvar95 or cost.
-    #[arg(long, default_value = "eue")]
-    pub metric: shortfall::stats::Metric,
     #[command(flatten)]
-    pub charts: ChartArgs,
-    /// Do not render the chart.
-    #[arg(long)]
-    pub no_charts: bool,
+    pub batch: Batch,
 }
 
 /// Options of `shortfall sweep`.
@@ -129,13 +84,23 @@ pub struct SweepArgs {
     /// combination, the first swept field varying slowest.
     #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
     pub sets: Vec<String>,
-    /// Folder under which the sweep's folder (sweep-NAME) is created.
+    #[command(flatten)]
+    pub batch: Batch,
+}
+
+/// What `compare`, `sweep`, `tornado` and `sensitivity` share: where to
+/// write, the trials and seed of every run, threads, quiet, the metric and
+/// the charts.
+#[derive(Debug, Args)]
+pub struct Batch {
+    /// Folder under which the command's folder (compare-, sweep-, tornado- or
+    /// sensitivity-NAME) is created.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
-    /// Number of trials of every point (default: the file's).
+    /// Number of trials of every run (default: the (first) file's).
     #[arg(long)]
     pub trials: Option<u64>,
-    /// Seed of every point (default: the file's).
+    /// Seed of every run (default: the (first) file's).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
@@ -144,15 +109,29 @@ pub struct SweepArgs {
     /// No progress bar and no table on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
-    /// The metric charted and shown on the terminal: eue, p_shortfall, lole,
-    /// p95, p99, cvar95 or cost (sweep.csv holds all of them).
+    /// The metric shown, charted or ranked: eue, p_shortfall, lole, p95, p99,
+    /// cvar95 or cost (the CSV files hold every metric where they can).
     #[arg(long, default_value = "eue")]
     pub metric: shortfall::stats::Metric,
     #[command(flatten)]
     pub charts: ChartArgs,
-    /// Do not render the chart.
+    /// Do not render charts.
     #[arg(long)]
     pub no_charts: bool,
+}
+
+impl Batch {
+    /// `sets` followed by `--trials` and `--seed` as overrides.
+    pub fn sets(&self, sets: &[String]) -> Vec<String> {
+        let mut all = sets.to_vec();
+        if let Some(t) = self.trials {
+            all.push(format!("simulation.trials={t}"));
+        }
+        if let Some(s) = self.seed {
+            all.push(format!("simulation.seed={s}"));
+        }
+        all
+    }
 }
 
 /// Options of `shortfall compare`.
@@ -168,33 +147,11 @@ pub struct CompareArgs {
     /// Override one field in every run (repeatable, applied in order).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Folder under which the comparison's folder (compare-NAME) is created.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Number of trials of every run (default: the first file's).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Seed of every run (default: the first file's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// No progress bar and no table on the terminal.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// The metric the terminal summary compares: eue, p_shortfall, lole, p95,
-    /// p99, cvar95 or cost (comparison.json and .csv hold all of them).
-    #[arg(long, default_value = "eue")]
-    pub metric: shortfall::stats::Metric,
     /// Also write each run's per-trial table as trials.csv.
     #[arg(long)]
     pub csv: bool,
     #[command(flatten)]
-    pub charts: ChartArgs,
-    /// Do not render the comparison's charts.
-    #[arg(long)]
-    pub no_charts: bool,
+    pub batch: Batch,
 }
 
 /// Options of `shortfall table`.

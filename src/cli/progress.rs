@@ -21,3 +21,26 @@ pub fn bar(total: u64, quiet: bool) -> ProgressBar {
     );
     bar
 }
+
+/// Simulates every trial of `model` on `threads` threads behind a bar
+/// labelled `message` (hidden with `quiet`).
+pub fn simulate_with_bar(
+    model: &shortfall::scenario::Model,
+    threads: usize,
+    quiet: bool,
+    message: String,
+) -> Result<shortfall::engine::SimOutput, shortfall::Error> {
+    let bar = bar(model.trials, quiet);
+    bar.set_message(message);
+    let on_progress = |done: u64| bar.set_position(done);
+    let sim = shortfall::engine::simulate(
+        model,
+        &shortfall::engine::RunOptions {
+            threads,
+            trials: None,
+            progress: Some(&on_progress),
+        },
+    )?;
+    bar.finish_and_clear();
+    Ok(sim)
+}

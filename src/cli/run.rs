@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use shortfall::engine::{RunOptions, simulate};
 use shortfall::report::{RunInfo, files, summarise};
 use shortfall::{output, scenario};
 
@@ -30,19 +29,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let model = scenario::load_model(&args.scenario, &sets)?;
 
-    let bar = progress::bar(model.trials, args.quiet);
-    let on_progress = |done: u64| bar.set_position(done);
     let t0 = Instant::now();
-    let sim = simulate(
-        &model,
-        &RunOptions {
-            threads: args.threads,
-            trials: None,
-            progress: Some(&on_progress),
-        },
-    )?;
+    let sim = progress::simulate_with_bar(&model, args.threads, args.quiet, String::new())?;
     let simulate_seconds = t0.elapsed().as_secs_f64();
-    bar.finish_and_clear();
 
     let t1 = Instant::now();
     let summary = summarise(&model, &sim);

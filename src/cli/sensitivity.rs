@@ -5,10 +5,8 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use shortfall::engine::{RunOptions, simulate};
 use shortfall::output::timeseries::fmt_f64;
 use shortfall::plot::compare::{TornadoBar, tornado};
-use shortfall::plot::theme::Meta;
 use shortfall::report::summarise;
 use shortfall::scenario;
 use shortfall::stats::sensitivity::{BINS, REPLICATES, influences};
@@ -20,13 +18,7 @@ use super::{SensitivityArgs, progress};
 /// the per-trial quantity of `--metric`.
 pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let mut sets = args.sets.clone();
-    if let Some(t) = args.trials {
-        sets.push(format!("simulation.trials={t}"));
-    }
-    if let Some(s) = args.seed {
-        sets.push(format!("simulation.seed={s}"));
-    }
+    let sets = args.batch.sets(&args.sets);
     let model = scenario::load_model(&args.scenario, &sets)?;
     if model.inputs.is_empty() {
         return Err(Error::Usage(format!(
@@ -43,19 +35,10 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let bar = progress::bar(model.trials, args.quiet);
-    let on_progress = |n: u64| bar.set_position(n);
-    let sim = simulate(
-        &model,
-        &RunOptions {
-            threads: args.threads,
-            trials: None,
-            progress: Some(&on_progress),
-        },
-    )?;
-    bar.finish_and_clear();
+    let sim =
+        progress::simulate_with_bar(&model, args.batch.threads, args.batch.quiet, String::new())?;
     let summary = summarise(&model, &sim);
-    let outcome = args.metric.per_trial(sim.table.view());
+    let outcome = args.batch.metric.per_trial(sim.table.view());
     let names: Vec<String> = model.inputs.iter().map(|i| i.name.clone()).collect();
     let (mut list, r2) = influences(sim.inputs.view(), &names, &outcome, model.seed);
     // Ranked by the variance share, then by |Spearman|.
@@ -66,7 +49,7 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             .then(b.spearman.0.abs().total_cmp(&a.spearman.0.abs()))
     });
 
-    let dir = output::create_dir(&args.out, &format!("sensitivity-{}", model.name))?;
+    let dir = output::create_dir(&args.batch.out, &format!("sensitivity-{}", model.name))?;
     super::compare::remove_stale_results(&dir, &[], &["sensitivity"]);
     let num = |x: f64| {
         if x.is_finite() {
@@ -98,15 +81,8 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     })?;
-    if !args.no_charts {
-        let meta = Meta {
-            scenario: summary.scenario.clone(),
-            title: summary.title.clone(),
-            trials: summary.trials,
-            seed: summary.seed,
-            version: summary.version.clone(),
-            sha: summary.scenario_sha256.chars().take(12).collect(),
-        };
+    if !args.batch.no_charts {
+        let meta = shortfall::plot::meta_of(&summary);
         let bars: Vec<TornadoBar> = list
             .iter()
             .map(|i| TornadoBar {
@@ -116,24 +92,24 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             })
             .collect();
         tornado(
-            &dir.join(format!("sensitivity_{}", args.metric.name())),
-            &args.charts.format,
-            args.charts.png_width,
+            &dir.join(format!("sensitivity_{}", args.batch.metric.name())),
+            &args.batch.charts.format,
+            args.batch.charts.png_width,
             &meta,
             &format!(
                 "Spearman rank correlation with the per-trial {} quantity",
-                args.metric.label()
+                args.batch.metric.label()
             ),
             0.0,
             &bars,
         )?;
     }
-    if !args.quiet {
+    if !args.batch.quiet {
         let mut out = format!(
             "{}: {} uncertain inputs against the per-trial {} quantity, {} trials, seed {}\n  rank regression R² {:.3}; variance share from {BINS} quantile bins (about {:.4} with no effect); 95% bootstrap intervals from {REPLICATES} resamples\n",
             summary.scenario,
             list.len(),
-            args.metric.label(),
+            args.batch.metric.label(),
             summary.trials,
             summary.seed,
             r2,

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use shortfall::engine::{RunOptions, SimOutput, simulate};
+use shortfall::engine::SimOutput;
 use shortfall::output::markdown::decimals_for;
 use shortfall::output::timeseries::fmt_f64;
 use shortfall::plot::compare::{SweepLine, sweep_chart};
@@ -44,13 +44,7 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let mut common = fixed;
-    if let Some(t) = args.trials {
-        common.push(format!("simulation.trials={t}"));
-    }
-    if let Some(s) = args.seed {
-        common.push(format!("simulation.seed={s}"));
-    }
+    let common = args.batch.sets(&fixed);
     let total = axes
         .iter()
         .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
@@ -96,18 +90,12 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
     let mut first: Option<(SimOutput, Summary)> = None;
     let mut rows: Vec<Row> = Vec::with_capacity(points.len());
     for (k, (point, model)) in points.iter().zip(&models).enumerate() {
-        let bar = progress::bar(model.trials, args.quiet);
-        bar.set_message(format!("point {}/{} ", k + 1, points.len()));
-        let on_progress = |done: u64| bar.set_position(done);
-        let sim = simulate(
+        let sim = progress::simulate_with_bar(
             model,
-            &RunOptions {
-                threads: args.threads,
-                trials: None,
-                progress: Some(&on_progress),
-            },
+            args.batch.threads,
+            args.batch.quiet,
+            format!("point {}/{} ", k + 1, points.len()),
         )?;
-        bar.finish_and_clear();
         let summary = summarise(model, &sim);
         let row = match &first {
             None => {
@@ -132,14 +120,14 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         rows.push(row);
     }
     let (_, s0) = first.expect("at least one point");
-    let dir = output::create_dir(&args.out, &format!("sweep-{}", s0.scenario))?;
+    let dir = output::create_dir(&args.batch.out, &format!("sweep-{}", s0.scenario))?;
     super::compare::remove_stale_results(&dir, &[], &["sweep"]);
     write_csv(&dir.join("sweep.csv"), &axes, &rows)?;
-    if !args.no_charts {
+    if !args.batch.no_charts {
         chart(&dir, args, &axes, &rows, &s0)?;
     }
-    if !args.quiet {
-        print!("{}", terminal(&axes, &rows, args.metric, &s0));
+    if !args.batch.quiet {
+        print!("{}", terminal(&axes, &rows, args.batch.metric, &s0));
         println!(
             "  {} points of {} trials in {:.1} s; wrote {}",
             rows.len(),
@@ -333,7 +321,7 @@ fn chart(
 ) -> Result<(), Error> {
     let m = Metric::ALL
         .iter()
-        .position(|x| *x == args.metric)
+        .position(|x| *x == args.batch.metric)
         .expect("a metric");
     // The x axis: the first parameter's values as numbers, or their index.
     let numeric: Option<Vec<f64>> = axes[0].values.iter().map(|v| v.parse().ok()).collect();
@@ -356,7 +344,7 @@ fn chart(
             }),
         }
     }
-    let unit = match args.metric {
+    let unit = match args.batch.metric {
         Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" ({})", s0.unit),
         Metric::Lole => format!(" ({}s)", s0.step),
         Metric::Probability => String::new(),
@@ -376,11 +364,11 @@ fn chart(
         format!("{} (value number)", axes[0].path)
     };
     sweep_chart(
-        &dir.join(format!("sweep_{}", args.metric.name())),
-        &args.charts.format,
-        args.charts.png_width,
+        &dir.join(format!("sweep_{}", args.batch.metric.name())),
+        &args.batch.charts.format,
+        args.batch.charts.png_width,
         &meta,
-        (&x_label, &format!("{}{unit}", args.metric.label())),
+        (&x_label, &format!("{}{unit}", args.batch.metric.label())),
         &lines,
     )?;
     Ok(())

@@ -6,11 +6,10 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use shortfall::engine::{RunOptions, SimOutput, simulate};
+use shortfall::engine::SimOutput;
 use shortfall::output::markdown::decimals_for;
 use shortfall::output::timeseries::fmt_f64;
 use shortfall::plot::compare::{TornadoBar, tornado};
-use shortfall::plot::theme::Meta;
 use shortfall::report::{Summary, summarise};
 use shortfall::scenario::validate::{Input, Occurrence, Scenario};
 use shortfall::scenario::{self, Model};
@@ -43,13 +42,7 @@ struct Outcome {
 /// Runs the scenario and every input at its low and high settings.
 pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let mut common = args.sets.clone();
-    if let Some(t) = args.trials {
-        common.push(format!("simulation.trials={t}"));
-    }
-    if let Some(s) = args.seed {
-        common.push(format!("simulation.seed={s}"));
-    }
+    let common = args.batch.sets(&args.sets);
     let spec = scenario::load(&args.scenario, &common)?;
     let base = scenario::load_model(&args.scenario, &common)?;
     let swings = swings(&spec);
@@ -104,18 +97,12 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     let mut done = 0;
     let mut run_one = |m: &Model| -> Result<(SimOutput, Summary), Error> {
         done += 1;
-        let bar = progress::bar(m.trials, args.quiet);
-        bar.set_message(format!("run {done}/{total} "));
-        let on_progress = |n: u64| bar.set_position(n);
-        let sim = simulate(
+        let sim = progress::simulate_with_bar(
             m,
-            &RunOptions {
-                threads: args.threads,
-                trials: None,
-                progress: Some(&on_progress),
-            },
+            args.batch.threads,
+            args.batch.quiet,
+            format!("run {done}/{total} "),
         )?;
-        bar.finish_and_clear();
         let summary = summarise(m, &sim);
         Ok((sim, summary))
     };
@@ -128,7 +115,7 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
             Ok([lo, hi]) => {
                 let pick = |d: Vec<MetricDiff>| {
                     *d.iter()
-                        .find(|x| x.metric == args.metric)
+                        .find(|x| x.metric == args.batch.metric)
                         .expect("every metric")
                 };
                 let (sim_lo, s_lo) = run_one(&lo)?;
@@ -152,14 +139,14 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     }
     // Widest swing first.
     outcomes.sort_by(|a, b| width(b).total_cmp(&width(a)));
-    let dir = output::create_dir(&args.out, &format!("tornado-{}", s0.scenario))?;
+    let dir = output::create_dir(&args.batch.out, &format!("tornado-{}", s0.scenario))?;
     super::compare::remove_stale_results(&dir, &[], &["tornado"]);
-    write_csv(&dir.join("tornado.csv"), args.metric, &outcomes)?;
-    if !args.no_charts {
+    write_csv(&dir.join("tornado.csv"), args.batch.metric, &outcomes)?;
+    if !args.batch.no_charts {
         chart(&dir, args, &s0, &outcomes)?;
     }
-    if !args.quiet {
-        print!("{}", terminal(args.metric, &s0, &outcomes));
+    if !args.batch.quiet {
+        print!("{}", terminal(args.batch.metric, &s0, &outcomes));
         println!(
             "  {total} runs of {} trials in {:.1} s; wrote {}",
             s0.trials,
@@ -331,26 +318,19 @@ fn chart(dir: &Path, args: &TornadoArgs, s0: &Summary, outcomes: &[Outcome]) -> 
         .iter()
         .find_map(|o| o.result.as_ref().ok().map(|[l, _, _]| l.base))
         .unwrap_or(f64::NAN);
-    let meta = Meta {
-        scenario: s0.scenario.clone(),
-        title: s0.title.clone(),
-        trials: s0.trials,
-        seed: s0.seed,
-        version: s0.version.clone(),
-        sha: s0.scenario_sha256.chars().take(12).collect(),
-    };
-    let unit = match args.metric {
+    let meta = shortfall::plot::meta_of(s0);
+    let unit = match args.batch.metric {
         Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" ({})", s0.unit),
         Metric::Lole => format!(" ({}s)", s0.step),
         Metric::Probability => String::new(),
         Metric::Cost => format!(" ({})", s0.currency.as_deref().unwrap_or("cost units")),
     };
     tornado(
-        &dir.join(format!("tornado_{}", args.metric.name())),
-        &args.charts.format,
-        args.charts.png_width,
+        &dir.join(format!("tornado_{}", args.batch.metric.name())),
+        &args.batch.charts.format,
+        args.batch.charts.png_width,
         &meta,
-        &format!("{}{unit}", args.metric.label()),
+        &format!("{}{unit}", args.batch.metric.label()),
         base,
         &bars,
     )?;

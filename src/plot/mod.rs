@@ -65,7 +65,9 @@ pub struct ChartData {
     pub lost_by_event: Vec<(String, f64)>,
 }
 
-fn meta_of(s: &Summary) -> Meta {
+/// The subtitle and footer facts of a run's charts: its name, title, trials,
+/// seed, version and the start of its scenario hash.
+pub fn meta_of(s: &Summary) -> Meta {
     Meta {
         scenario: s.scenario.clone(),
         title: s.title.clone(),
