@@ -14,6 +14,7 @@ pub mod columns;
 mod fold;
 pub mod hist;
 pub mod observe;
+mod orders;
 pub mod outage;
 pub mod rng;
 pub mod run;

@@ -11,9 +11,10 @@ use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::columns::{Column, Row};
-use super::fold::{add_into, add_scaled, greater, lesser, min, sum};
+use super::fold::{add_into, add_scaled, greater, min, sum};
 use super::hist::{BinRows, BinScale};
 use super::observe::{Observer, Series};
+use super::orders::{LoopTotals, Orders, Source, cover, order_for_losses, order_for_storage};
 use super::outage::{Interval, draw_steps, for_each_segment, outage_intervals};
 use super::rng::{StreamRng, stream};
 use super::tally::StepSums;
@@ -98,43 +99,6 @@ impl Params {
             budget: subs.iter().map(|s| s.budget).collect(),
             cost: subs.iter().map(|s| s.cost).collect(),
         }
-    }
-}
-
-/// A substitute as the step loop sees it in one trial.
-#[derive(Debug, Clone, Copy)]
-struct Source {
-    /// Steps from order to arrival (at least 1 for storage-triggered orders).
-    lead: usize,
-    /// Capacity per step.
-    capacity: f64,
-    /// Its target level when it is the same at every step (storage trigger).
-    target: f64,
-    /// Start of its target level per step in [`Model::targets`] (storage
-    /// trigger), read when some storage-triggered substitute has a path.
-    path: usize,
-    /// Cost per unit.
-    cost: f64,
-    /// Budget left.
-    budget: f64,
-    /// Start of its availability row in `Workspace::avail` (the row of ones
-    /// when it is available in full this trial).
-    avail: usize,
-}
-
-impl Source {
-    /// What it can deliver at step `t` against `want`: at most its capacity
-    /// (times its availability) and what is left of its budget, which it spends.
-    #[inline(always)]
-    fn draw(&mut self, want: f64, avail: &[f64], t: usize) -> f64 {
-        let q = lesser(
-            lesser(want, self.capacity * avail[self.avail + t]),
-            self.budget,
-        );
-        if q > 0.0 {
-            self.budget -= q;
-        }
-        q
     }
 }
 
@@ -537,163 +501,6 @@ fn standard_normals(mut rng: StreamRng, out: &mut [f64]) {
     for z in out.iter_mut() {
         *z = StandardNormal.sample(&mut rng);
     }
-}
-
-/// A trial's totals from the step loop.
-#[derive(Debug, Default)]
-struct LoopTotals {
-    short: f64,
-    peak: f64,
-    short_steps: u64,
-    short_events: u64,
-    longest: u64,
-    /// First step with a shortfall, -1 while there is none.
-    first: i64,
-    /// Steps in the current run of shortfalls.
-    run: u64,
-    emergency: f64,
-    surplus: f64,
-    cost: f64,
-}
-
-impl LoopTotals {
-    fn new() -> LoopTotals {
-        LoopTotals {
-            first: -1,
-            ..LoopTotals::default()
-        }
-    }
-
-    /// Step `t` ends short by `short` (> 0).
-    #[inline(always)]
-    fn shortfall(&mut self, t: usize, short: f64) {
-        self.short += short;
-        self.peak = greater(self.peak, short);
-        self.short_steps += 1;
-        if self.run == 0 {
-            self.short_events += 1;
-            if self.first < 0 {
-                self.first = t as i64;
-            }
-        }
-        self.run += 1;
-        self.longest = self.longest.max(self.run);
-    }
-}
-
-/// Orders placed and not yet arrived: what lands at each step, and the
-/// total on its way (SCENARIO.md's `outstanding`, of every trigger).
-struct Orders<'a> {
-    arrivals: &'a mut [f64],
-    outstanding: f64,
-}
-
-impl Orders<'_> {
-    /// Places an order of `q` landing at step `at`.
-    #[inline(always)]
-    fn place(&mut self, at: usize, q: f64) {
-        self.arrivals[at] += q;
-        self.outstanding += q;
-    }
-
-    /// Takes delivery of what lands at step `t`.
-    #[inline(always)]
-    fn land(&mut self, t: usize) -> f64 {
-        let arrived = self.arrivals[t];
-        self.outstanding -= arrived;
-        arrived
-    }
-}
-
-/// Loss-triggered orders at step `t` against `need` (the volume lost at
-/// source), from `sources` in file order; an order that would arrive after
-/// the horizon is not placed.
-#[inline(always)]
-fn order_for_losses(
-    sources: &mut [Source],
-    mut need: f64,
-    t: usize,
-    avail: &[f64],
-    orders: &mut Orders<'_>,
-    cost: &mut f64,
-) {
-    let steps = orders.arrivals.len();
-    for source in sources.iter_mut() {
-        if need <= 0.0 {
-            break;
-        }
-        let arrive = t + source.lead;
-        if arrive >= steps {
-            continue;
-        }
-        let q = source.draw(need, avail, t);
-        if q > 0.0 {
-            orders.place(arrive, q);
-            *cost += q * source.cost;
-            need -= q;
-        }
-    }
-}
-
-/// Storage-triggered orders after step `t`'s balance, from `sources` in
-/// file order: each tops storage up towards its own target, net of what is
-/// already on its way.
-#[inline(always)]
-fn order_for_storage<const PATHS: bool>(
-    sources: &mut [Source],
-    level: f64,
-    t: usize,
-    (avail, targets): (&[f64], &[f64]),
-    orders: &mut Orders<'_>,
-    cost: &mut f64,
-) {
-    let steps = orders.arrivals.len();
-    for source in sources.iter_mut() {
-        let arrive = t + source.lead;
-        if arrive >= steps {
-            continue;
-        }
-        let target = if PATHS {
-            targets[source.path + t]
-        } else {
-            source.target
-        };
-        let want = target - level - orders.outstanding;
-        if want <= 0.0 {
-            continue;
-        }
-        let q = source.draw(want, avail, t);
-        if q > 0.0 {
-            orders.place(arrive, q);
-            *cost += q * source.cost;
-        }
-    }
-}
-
-/// Emergency cover of a `gap` below the floor at step `t`: the
-/// shortfall-triggered sources in file order, each giving what it can until
-/// the gap is closed. Returns (the cover used, the gap left); adds the cost.
-#[inline(always)]
-fn cover(
-    sources: &mut [Source],
-    mut gap: f64,
-    avail: &[f64],
-    t: usize,
-    cost: &mut f64,
-) -> (f64, f64) {
-    let mut emergency = 0.0;
-    for source in sources.iter_mut() {
-        if gap <= 0.0 {
-            break;
-        }
-        let q = source.draw(gap, avail, t);
-        if q > 0.0 {
-            emergency += q;
-            *cost += q * source.cost;
-            gap -= q;
-        }
-    }
-    (emergency, gap)
 }
 
 /// Phase 5: the step loop: orders and the storage balance, the only part that
