@@ -1,6 +1,6 @@
 //! `shortfall compare A.toml [B.toml ...] [--variant NAME:PATH=VALUE[,...]]`
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -20,24 +20,17 @@ use super::{CompareArgs, folder, progress};
 /// One run of the comparison, before it is run.
 struct Entry {
     label: String,
-    file: PathBuf,
-    sets: Vec<String>,
+    model: Model,
 }
 
 /// Runs every scenario (and variant) on the same trials and writes the
 /// comparison.
 pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let entries = entries(args)?;
     // Every model first: a mistake in any file stops the comparison before
     // anything is run or written.
-    let mut models: Vec<Model> = Vec::with_capacity(entries.len());
-    for e in &entries {
-        let m = scenario::load_model(&e.file, &e.sets).map_err(|err| {
-            anyhow::Error::new(err).context(format!("run {} ({})", e.label, e.file.display()))
-        })?;
-        models.push(m);
-    }
+    let entries = entries(args)?;
+    let models: Vec<&Model> = entries.iter().map(|e| &e.model).collect();
     if let Some(m) = models
         .iter()
         .find(|m| m.unit != models[0].unit || m.step != models[0].step)
@@ -65,7 +58,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     );
     let mut sims: Vec<SimOutput> = Vec::with_capacity(models.len());
     let mut summaries: Vec<Summary> = Vec::with_capacity(models.len());
-    for (k, (entry, model)) in entries.iter().zip(&models).enumerate() {
+    for (k, (entry, &model)) in entries.iter().zip(&models).enumerate() {
         let sim = progress::simulate_with_bar(
             model,
             args.batch.threads,
@@ -121,7 +114,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
 /// The runs to make: each file, then each variant of the first file; all
 /// with the common `--set`s and the same trials and seed (the first file's
 /// unless `--trials`/`--seed` are given). Labels are unique folder names.
-fn entries(args: &CompareArgs) -> Result<Vec<Entry>, Error> {
+fn entries(args: &CompareArgs) -> anyhow::Result<Vec<Entry>> {
     let mut common = args.sets.clone();
     // The first file fixes the trials and seed of all.
     let first = scenario::load_model(&args.scenarios[0], &common)?;
@@ -138,26 +131,30 @@ fn entries(args: &CompareArgs) -> Result<Vec<Entry>, Error> {
         let model = scenario::load_model(file, &common)?;
         entries.push(Entry {
             label: model.name.clone(),
-            file: file.clone(),
-            sets: common.clone(),
+            model,
         });
     }
-    for v in &args.variants {
-        let (name, sets) = parse_variant(v)?;
+    let variants = args
+        .variants
+        .iter()
+        .map(|v| parse_variant(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    if entries.len() + variants.len() < 2 {
+        return Err(Error::Usage(
+            "compare needs at least two runs: give two or more scenario files, or --variant".into(),
+        )
+        .into());
+    }
+    for (name, sets) in variants {
         let mut all = common.clone();
         // The variant's own settings come before the common trials and seed,
         // which no variant may change.
         all.splice(all.len() - 2..all.len() - 2, sets);
-        entries.push(Entry {
-            label: name,
-            file: args.scenarios[0].clone(),
-            sets: all,
-        });
-    }
-    if entries.len() < 2 {
-        return Err(Error::Usage(
-            "compare needs at least two runs: give two or more scenario files, or --variant".into(),
-        ));
+        let file = &args.scenarios[0];
+        let model = scenario::load_model(file, &all).map_err(|err| {
+            anyhow::Error::new(err).context(format!("run {name} ({})", file.display()))
+        })?;
+        entries.push(Entry { label: name, model });
     }
     // A label names a folder: the same name twice gets a suffix, so that no
     // run overwrites another's folder.

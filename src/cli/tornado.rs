@@ -43,8 +43,7 @@ struct Outcome {
 pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let common = args.batch.sets(&args.sets);
-    let spec = scenario::load(&args.scenario, &common)?;
-    let base = scenario::load_model(&args.scenario, &common)?;
+    let (spec, base) = scenario::load_with_model(&args.scenario, &common)?;
     let swings = swings(&spec);
     if swings.is_empty() {
         return Err(Error::Usage(format!(

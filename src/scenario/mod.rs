@@ -50,8 +50,14 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, Error> {
 
 /// Loads, validates and compiles a scenario into a [`Model`].
 pub fn load_model(path: &Path, sets: &[String]) -> Result<Model, Error> {
+    load_with_model(path, sets).map(|(_, model)| model)
+}
+
+/// Loads and validates a scenario and compiles it: both the validated
+/// [`Scenario`] and its [`Model`], from one reading of the files.
+pub fn load_with_model(path: &Path, sets: &[String]) -> Result<(Scenario, Model), Error> {
     let scenario = load(path, sets)?;
-    Model::compile(&scenario).map_err(|message| {
+    let model = Model::compile(&scenario).map_err(|message| {
         Error::scenario(
             path,
             Problem {
@@ -60,5 +66,6 @@ pub fn load_model(path: &Path, sets: &[String]) -> Result<Model, Error> {
                 message,
             },
         )
-    })
+    })?;
+    Ok((scenario, model))
 }
