@@ -49,7 +49,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let (trials, seed) = (models[0].trials, models[0].seed);
     check_paired_trials(trials)?;
 
-    let dir = output::create_dir(&args.batch.out, &format!("compare-{}", entries[0].label))?;
+    let dir = output::create_dir(&args.common.out, &format!("compare-{}", entries[0].label))?;
     let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
     remove_stale_results(
         &dir,
@@ -61,8 +61,8 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     for (k, (entry, &model)) in entries.iter().zip(&models).enumerate() {
         let sim = progress::simulate_with_bar(
             model,
-            args.batch.threads,
-            args.batch.quiet,
+            args.common.threads,
+            args.common.quiet,
             format!("{} ({}/{}) ", entry.label, k + 1, entries.len()),
         )?;
         let summary = summarise(model, &sim);
@@ -75,7 +75,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
             &folder::Options {
                 csv: args.csv,
                 charts: &[],
-                png_width: args.batch.charts.png_width,
+                png_width: args.common.charts.png_width,
             },
         )?;
         sims.push(sim);
@@ -96,11 +96,11 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let comparison = comparison(&entries, &summaries, &diffs, trials, seed);
     output::write_json(&dir.join(files::COMPARISON_JSON), &comparison)?;
     output::comparison::write_comparison_csv(&dir.join(files::COMPARISON_CSV), &comparison)?;
-    if !args.batch.no_charts {
+    if !args.common.no_charts {
         charts(&dir, args, &entries, &sims, &summaries)?;
     }
-    if !args.batch.quiet {
-        print!("{}", terminal(&comparison, args.batch.metric));
+    if !args.common.quiet {
+        print!("{}", terminal(&comparison, args.metric));
         println!(
             "  {} runs in {:.1} s; wrote {}",
             entries.len(),
@@ -120,11 +120,11 @@ fn entries(args: &CompareArgs) -> anyhow::Result<Vec<Entry>> {
     let first = scenario::load_model(&args.scenarios[0], &common)?;
     common.push(format!(
         "simulation.trials={}",
-        args.batch.trials.unwrap_or(first.trials)
+        args.common.trials.unwrap_or(first.trials)
     ));
     common.push(format!(
         "simulation.seed={}",
-        args.batch.seed.unwrap_or(first.seed)
+        args.common.seed.unwrap_or(first.seed)
     ));
     let mut entries = Vec::new();
     for file in &args.scenarios {
@@ -352,8 +352,8 @@ fn charts(
             shortfall_sorted: stats::sorted_total(sim.column(Column::Shortfall)),
         })
         .collect();
-    let formats = &args.batch.charts.format;
-    let width = args.batch.charts.png_width;
+    let formats = &args.common.charts.format;
+    let width = args.common.charts.png_width;
     exceedance_overlay(
         &dir.join("exceedance_overlay"),
         formats,

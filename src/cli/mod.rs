@@ -56,7 +56,11 @@ pub struct SensitivityArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
     #[command(flatten)]
-    pub batch: Batch,
+    pub common: Common,
+    /// The metric shown, charted or ranked: eue, p_shortfall, lole, p95, p99,
+    /// cvar95 or cost (the CSV files hold every metric where they can).
+    #[arg(long, default_value = "eue")]
+    pub metric: shortfall::stats::Metric,
 }
 
 /// Options of `shortfall tornado`.
@@ -71,7 +75,11 @@ pub struct TornadoArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
     #[command(flatten)]
-    pub batch: Batch,
+    pub common: Common,
+    /// The metric shown, charted or ranked: eue, p_shortfall, lole, p95, p99,
+    /// cvar95 or cost (the CSV files hold every metric where they can).
+    #[arg(long, default_value = "eue")]
+    pub metric: shortfall::stats::Metric,
 }
 
 /// Options of `shortfall sweep`.
@@ -85,22 +93,27 @@ pub struct SweepArgs {
     #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
     pub sets: Vec<String>,
     #[command(flatten)]
-    pub batch: Batch,
+    pub common: Common,
+    /// The metric shown, charted or ranked: eue, p_shortfall, lole, p95, p99,
+    /// cvar95 or cost (the CSV files hold every metric where they can).
+    #[arg(long, default_value = "eue")]
+    pub metric: shortfall::stats::Metric,
 }
 
-/// What `compare`, `sweep`, `tornado` and `sensitivity` share: where to
-/// write, the trials and seed of every run, threads, quiet, the metric and
-/// the charts.
+/// What every command that runs scenarios shares: where to write, the
+/// trials and seed, threads, quiet and the charts.
 #[derive(Debug, Args)]
-pub struct Batch {
-    /// Folder under which the command's folder (compare-, sweep-, tornado- or
-    /// sensitivity-NAME) is created.
+pub struct Common {
+    /// Folder under which the results folder (named after the scenario, or
+    /// compare-, sweep-, tornado- or sensitivity-NAME) is created.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
-    /// Number of trials of every run (default: the (first) file's).
+    /// Number of trials of every run (overrides simulation.trials; default:
+    /// the (first) file's).
     #[arg(long)]
     pub trials: Option<u64>,
-    /// Seed of every run (default: the (first) file's).
+    /// Base seed of every run (overrides simulation.seed; default: the
+    /// (first) file's).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
@@ -109,10 +122,6 @@ pub struct Batch {
     /// No progress bar and no table on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
-    /// The metric shown, charted or ranked: eue, p_shortfall, lole, p95, p99,
-    /// cvar95 or cost (the CSV files hold every metric where they can).
-    #[arg(long, default_value = "eue")]
-    pub metric: shortfall::stats::Metric,
     #[command(flatten)]
     pub charts: ChartArgs,
     /// Do not render charts.
@@ -120,7 +129,7 @@ pub struct Batch {
     pub no_charts: bool,
 }
 
-impl Batch {
+impl Common {
     /// `sets` followed by `--trials` and `--seed` as overrides.
     pub fn sets(&self, sets: &[String]) -> Vec<String> {
         let mut all = sets.to_vec();
@@ -151,7 +160,11 @@ pub struct CompareArgs {
     #[arg(long)]
     pub csv: bool,
     #[command(flatten)]
-    pub batch: Batch,
+    pub common: Common,
+    /// The metric shown, charted or ranked: eue, p_shortfall, lole, p95, p99,
+    /// cvar95 or cost (the CSV files hold every metric where they can).
+    #[arg(long, default_value = "eue")]
+    pub metric: shortfall::stats::Metric,
 }
 
 /// Options of `shortfall table`.
@@ -195,29 +208,11 @@ pub struct PlotArgs {
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Folder under which the results folder (named after the scenario) is created.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Number of trials (overrides simulation.trials).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Base seed (overrides simulation.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// No progress bar and no table on the terminal.
-    #[arg(long, short)]
-    pub quiet: bool,
     /// Also write the per-trial table as trials.csv.
     #[arg(long)]
     pub csv: bool,
     #[command(flatten)]
-    pub charts: ChartArgs,
-    /// Do not render charts.
-    #[arg(long)]
-    pub no_charts: bool,
+    pub common: Common,
     /// Override one field, e.g. --set storage.capacity=3.5 or
     /// --set supplier.sakhalin2.volume=0 (repeatable, applied in order).
     #[arg(long = "set", value_name = "PATH=VALUE")]

@@ -15,22 +15,21 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     // --trials and --seed are overrides like any other, so they enter the scenario hash.
-    let mut sets = args.sets.clone();
-    if let Some(t) = args.trials {
-        sets.push(format!("simulation.trials={t}"));
-    }
-    if let Some(s) = args.seed {
-        sets.push(format!("simulation.seed={s}"));
-    }
-    let charts = if args.no_charts {
+    let sets = args.common.sets(&args.sets);
+    let charts = if args.common.no_charts {
         &[][..]
     } else {
-        &args.charts.format[..]
+        &args.common.charts.format[..]
     };
     let model = scenario::load_model(&args.scenario, &sets)?;
 
     let t0 = Instant::now();
-    let sim = progress::simulate_with_bar(&model, args.threads, args.quiet, String::new())?;
+    let sim = progress::simulate_with_bar(
+        &model,
+        args.common.threads,
+        args.common.quiet,
+        String::new(),
+    )?;
     let simulate_seconds = t0.elapsed().as_secs_f64();
 
     let t1 = Instant::now();
@@ -38,7 +37,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let statistics_seconds = t1.elapsed().as_secs_f64();
 
     let t2 = Instant::now();
-    let dir = output::create_dir(&args.out, &model.name)?;
+    let dir = output::create_dir(&args.common.out, &model.name)?;
     let written = folder::write(
         &dir,
         &model,
@@ -47,15 +46,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         &folder::Options {
             csv: args.csv,
             charts,
-            png_width: args.charts.png_width,
+            png_width: args.common.charts.png_width,
         },
     )?;
     let write_seconds = t2.elapsed().as_secs_f64();
     let mut files = written.files;
-    let threads = if args.threads == 0 {
+    let threads = if args.common.threads == 0 {
         rayon::current_num_threads()
     } else {
-        args.threads
+        args.common.threads
     };
     let info = RunInfo {
         version: shortfall::VERSION.to_string(),
@@ -75,7 +74,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     output::write_json(&run_json, &info)?;
     files.push(run_json);
 
-    if !args.quiet {
+    if !args.common.quiet {
         print!("{}", terminal::render(&summary));
         println!(
             "  {:.0} trials/s on {threads} threads; wrote {}",

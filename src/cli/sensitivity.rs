@@ -18,7 +18,7 @@ use super::{SensitivityArgs, progress};
 /// the per-trial quantity of `--metric`.
 pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let sets = args.batch.sets(&args.sets);
+    let sets = args.common.sets(&args.sets);
     let model = scenario::load_model(&args.scenario, &sets)?;
     if model.inputs.is_empty() {
         return Err(Error::Usage(format!(
@@ -35,10 +35,14 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let sim =
-        progress::simulate_with_bar(&model, args.batch.threads, args.batch.quiet, String::new())?;
+    let sim = progress::simulate_with_bar(
+        &model,
+        args.common.threads,
+        args.common.quiet,
+        String::new(),
+    )?;
     let summary = summarise(&model, &sim);
-    let outcome = args.batch.metric.per_trial(sim.table.view());
+    let outcome = args.metric.per_trial(sim.table.view());
     let names: Vec<String> = model.inputs.iter().map(|i| i.name.clone()).collect();
     let (mut list, r2) = influences(sim.inputs.view(), &names, &outcome, model.seed);
     // Ranked by the variance share, then by |Spearman|.
@@ -49,7 +53,7 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             .then(b.spearman.0.abs().total_cmp(&a.spearman.0.abs()))
     });
 
-    let dir = output::create_dir(&args.batch.out, &format!("sensitivity-{}", model.name))?;
+    let dir = output::create_dir(&args.common.out, &format!("sensitivity-{}", model.name))?;
     super::compare::remove_stale_results(&dir, &[], &["sensitivity"]);
     let num = |x: f64| {
         if x.is_finite() {
@@ -81,7 +85,7 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     })?;
-    if !args.batch.no_charts {
+    if !args.common.no_charts {
         let meta = shortfall::plot::meta_of(&summary);
         let bars: Vec<TornadoBar> = list
             .iter()
@@ -92,24 +96,24 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             })
             .collect();
         tornado(
-            &dir.join(format!("sensitivity_{}", args.batch.metric.name())),
-            &args.batch.charts.format,
-            args.batch.charts.png_width,
+            &dir.join(format!("sensitivity_{}", args.metric.name())),
+            &args.common.charts.format,
+            args.common.charts.png_width,
             &meta,
             &format!(
                 "Spearman rank correlation with the per-trial {} quantity",
-                args.batch.metric.label()
+                args.metric.label()
             ),
             0.0,
             &bars,
         )?;
     }
-    if !args.batch.quiet {
+    if !args.common.quiet {
         let mut out = format!(
             "{}: {} uncertain inputs against the per-trial {} quantity, {} trials, seed {}\n  rank regression R² {:.3}; variance share from {BINS} quantile bins (about {:.4} with no effect); 95% bootstrap intervals from {REPLICATES} resamples\n",
             summary.scenario,
             list.len(),
-            args.batch.metric.label(),
+            args.metric.label(),
             summary.trials,
             summary.seed,
             r2,

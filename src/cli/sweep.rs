@@ -44,7 +44,7 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let common = args.batch.sets(&fixed);
+    let common = args.common.sets(&fixed);
     let total = axes
         .iter()
         .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
@@ -92,8 +92,8 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
     for (k, (point, model)) in points.iter().zip(&models).enumerate() {
         let sim = progress::simulate_with_bar(
             model,
-            args.batch.threads,
-            args.batch.quiet,
+            args.common.threads,
+            args.common.quiet,
             format!("point {}/{} ", k + 1, points.len()),
         )?;
         let summary = summarise(model, &sim);
@@ -120,14 +120,14 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         rows.push(row);
     }
     let (_, s0) = first.expect("at least one point");
-    let dir = output::create_dir(&args.batch.out, &format!("sweep-{}", s0.scenario))?;
+    let dir = output::create_dir(&args.common.out, &format!("sweep-{}", s0.scenario))?;
     super::compare::remove_stale_results(&dir, &[], &["sweep"]);
     write_csv(&dir.join("sweep.csv"), &axes, &rows)?;
-    if !args.batch.no_charts {
+    if !args.common.no_charts {
         chart(&dir, args, &axes, &rows, &s0)?;
     }
-    if !args.batch.quiet {
-        print!("{}", terminal(&axes, &rows, args.batch.metric, &s0));
+    if !args.common.quiet {
+        print!("{}", terminal(&axes, &rows, args.metric, &s0));
         println!(
             "  {} points of {} trials in {:.1} s; wrote {}",
             rows.len(),
@@ -321,7 +321,7 @@ fn chart(
 ) -> Result<(), Error> {
     let m = Metric::ALL
         .iter()
-        .position(|x| *x == args.batch.metric)
+        .position(|x| *x == args.metric)
         .expect("a metric");
     // The x axis: the first parameter's values as numbers, or their index.
     let numeric: Option<Vec<f64>> = axes[0].values.iter().map(|v| v.parse().ok()).collect();
@@ -344,7 +344,7 @@ fn chart(
             }),
         }
     }
-    let unit = match args.batch.metric {
+    let unit = match args.metric {
         Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" ({})", s0.unit),
         Metric::Lole => format!(" ({}s)", s0.step),
         Metric::Probability => String::new(),
@@ -364,11 +364,11 @@ fn chart(
         format!("{} (value number)", axes[0].path)
     };
     sweep_chart(
-        &dir.join(format!("sweep_{}", args.batch.metric.name())),
-        &args.batch.charts.format,
-        args.batch.charts.png_width,
+        &dir.join(format!("sweep_{}", args.metric.name())),
+        &args.common.charts.format,
+        args.common.charts.png_width,
         &meta,
-        (&x_label, &format!("{}{unit}", args.batch.metric.label())),
+        (&x_label, &format!("{}{unit}", args.metric.label())),
         &lines,
     )?;
     Ok(())

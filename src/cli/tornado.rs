@@ -42,7 +42,7 @@ struct Outcome {
 /// Runs the scenario and every input at its low and high settings.
 pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let common = args.batch.sets(&args.sets);
+    let common = args.common.sets(&args.sets);
     let (spec, base) = scenario::load_with_model(&args.scenario, &common)?;
     let swings = swings(&spec);
     if swings.is_empty() {
@@ -98,8 +98,8 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
         done += 1;
         let sim = progress::simulate_with_bar(
             m,
-            args.batch.threads,
-            args.batch.quiet,
+            args.common.threads,
+            args.common.quiet,
             format!("run {done}/{total} "),
         )?;
         let summary = summarise(m, &sim);
@@ -114,7 +114,7 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
             Ok([lo, hi]) => {
                 let pick = |d: Vec<MetricDiff>| {
                     *d.iter()
-                        .find(|x| x.metric == args.batch.metric)
+                        .find(|x| x.metric == args.metric)
                         .expect("every metric")
                 };
                 let (sim_lo, s_lo) = run_one(&lo)?;
@@ -138,14 +138,14 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     }
     // Widest swing first.
     outcomes.sort_by(|a, b| width(b).total_cmp(&width(a)));
-    let dir = output::create_dir(&args.batch.out, &format!("tornado-{}", s0.scenario))?;
+    let dir = output::create_dir(&args.common.out, &format!("tornado-{}", s0.scenario))?;
     super::compare::remove_stale_results(&dir, &[], &["tornado"]);
-    write_csv(&dir.join("tornado.csv"), args.batch.metric, &outcomes)?;
-    if !args.batch.no_charts {
+    write_csv(&dir.join("tornado.csv"), args.metric, &outcomes)?;
+    if !args.common.no_charts {
         chart(&dir, args, &s0, &outcomes)?;
     }
-    if !args.batch.quiet {
-        print!("{}", terminal(args.batch.metric, &s0, &outcomes));
+    if !args.common.quiet {
+        print!("{}", terminal(args.metric, &s0, &outcomes));
         println!(
             "  {total} runs of {} trials in {:.1} s; wrote {}",
             s0.trials,
@@ -318,18 +318,18 @@ fn chart(dir: &Path, args: &TornadoArgs, s0: &Summary, outcomes: &[Outcome]) -> 
         .find_map(|o| o.result.as_ref().ok().map(|[l, _, _]| l.base))
         .unwrap_or(f64::NAN);
     let meta = shortfall::plot::meta_of(s0);
-    let unit = match args.batch.metric {
+    let unit = match args.metric {
         Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" ({})", s0.unit),
         Metric::Lole => format!(" ({}s)", s0.step),
         Metric::Probability => String::new(),
         Metric::Cost => format!(" ({})", s0.currency.as_deref().unwrap_or("cost units")),
     };
     tornado(
-        &dir.join(format!("tornado_{}", args.batch.metric.name())),
-        &args.batch.charts.format,
-        args.batch.charts.png_width,
+        &dir.join(format!("tornado_{}", args.metric.name())),
+        &args.common.charts.format,
+        args.common.charts.png_width,
         &meta,
-        &format!("{}{unit}", args.batch.metric.label()),
+        &format!("{}{unit}", args.metric.label()),
         base,
         &bars,
     )?;
