@@ -93,7 +93,14 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
             )
         })
         .collect();
-    let comparison = comparison(&entries, &summaries, &diffs, trials, seed);
+    // The base run against itself, for its own bootstrap SEs: they then do
+    // not depend on which runs it is compared with (as a sweep's first point).
+    let base_own = stats::compare(
+        (sims[0].table.view(), &summaries[0].metrics),
+        (sims[0].table.view(), &summaries[0].metrics),
+        seed,
+    );
+    let comparison = comparison(&entries, &summaries, &base_own, &diffs, trials, seed);
     output::write_json(&dir.join(files::COMPARISON_JSON), &comparison)?;
     output::comparison::write_comparison_csv(&dir.join(files::COMPARISON_CSV), &comparison)?;
     if !args.common.no_charts {
@@ -273,6 +280,7 @@ pub fn split_top_level(text: &str) -> Vec<&str> {
 fn comparison(
     entries: &[Entry],
     summaries: &[Summary],
+    base_own: &[MetricDiff],
     diffs: &[Vec<MetricDiff>],
     trials: u64,
     seed: u64,
@@ -282,14 +290,11 @@ fn comparison(
         .zip(summaries)
         .enumerate()
         .map(|(k, (e, s))| {
-            // A quantile's SE comes from the bootstrap: the base's from the
-            // first comparison, each other run's from its own.
+            // A quantile's SE comes from the bootstrap: the base's from its
+            // comparison with itself, each other run's from its comparison
+            // with the base.
             let se = |metric: Metric| -> Option<f64> {
-                let d = if k == 0 {
-                    diffs.first()
-                } else {
-                    diffs.get(k - 1)
-                }?;
+                let d = if k == 0 { base_own } else { &diffs[k - 1] };
                 let x = d.iter().find(|x| x.metric == metric)?;
                 Some(if k == 0 { x.base_se } else { x.other_se })
             };

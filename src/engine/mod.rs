@@ -1,7 +1,7 @@
 //! The Monte Carlo engine. It reads a compiled [`crate::scenario::Model`]
 //! and nothing else.
 //!
-//! - [`rng`]: the random streams, one per (trial, entity);
+//! - [`rng`]: the random streams, one per (trial, random quantity of an entity);
 //! - [`outage`]: outage processes as intervals of steps;
 //! - [`trial`]: one trial and its phases;
 //! - [`columns`]: what a trial reports (the per-trial columns, typed);

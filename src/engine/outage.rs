@@ -1,9 +1,10 @@
 //! Loss intervals: outage processes sampled as sojourns, and the combination
 //! of overlapping losses into segments of constant loss.
 
-use rand::{Rng, RngExt};
+use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
+use super::rng::{LazyStream, stream};
 use crate::dist::duration_steps;
 use crate::scenario::model::OutageModel;
 
@@ -29,25 +30,31 @@ pub fn draw_steps(days: f64, steps_per_year: f64, steps: usize) -> usize {
     }
 }
 
-/// Appends the outages of one alternating up/down process over `steps` steps.
+/// Appends the outages of one alternating up/down process over `steps` steps,
+/// drawn in trial `trial` of a run with `seed`.
 ///
 /// Up periods are geometric on {1, 2, ...} with per-step failure probability
 /// `p_fail`, drawn by inversion as `1 + floor(E · steps_per_year / rate)`
-/// with `E ~ Exp(1)` (since `P(floor(E/λ) >= k) = exp(-λk) = (1 - p)^k`); each outage lasts `max(1, ceil(days / step_days))` steps and has
-/// its own loss fraction. Draw order: (stationary start: one uniform, then a
-/// duration and loss if it starts down), then for each cycle an up length,
-/// a duration and a loss.
-pub fn outage_intervals<R: Rng + ?Sized>(
+/// with `E ~ Exp(1)` (since `P(floor(E/λ) >= k) = exp(-λk) = (1 - p)^k`);
+/// each outage lasts `max(1, ceil(days / step_days))` steps and has its own
+/// loss fraction. Each of the three quantities has its own stream
+/// ([`OutageKeys`](crate::scenario::model::OutageKeys)): the `up` stream
+/// gives, for a stationary start, one uniform (down at step 0 if below
+/// `p_start_down`), then one `E` per up period; the `duration` and `loss`
+/// streams give one value per outage. So the k-th up period, duration and
+/// loss do not depend on how the other two are drawn.
+pub fn outage_intervals(
     m: &OutageModel,
     steps: usize,
     steps_per_year: f64,
-    rng: &mut R,
+    (seed, trial): (u64, u64),
     out: &mut Vec<Interval>,
 ) {
-    let mut t = 0usize;
-    let down = |t: usize, rng: &mut R, out: &mut Vec<Interval>| -> usize {
-        let d = draw_steps(m.duration_days.sample(rng), steps_per_year, steps);
-        let loss = m.loss.sample(rng).clamp(0.0, 1.0);
+    let mut durations = LazyStream::new(seed, trial, m.keys.duration);
+    let mut losses = LazyStream::new(seed, trial, m.keys.loss);
+    let mut down = |t: usize, out: &mut Vec<Interval>| -> usize {
+        let d = draw_steps(durations.sample(&m.duration_days), steps_per_year, steps);
+        let loss = losses.sample(&m.loss).clamp(0.0, 1.0);
         out.push(Interval {
             start: t,
             end: (t + d).min(steps),
@@ -55,11 +62,13 @@ pub fn outage_intervals<R: Rng + ?Sized>(
         });
         t + d
     };
-    if m.p_start_down > 0.0 && rng.random::<f64>() < m.p_start_down {
-        t = down(0, rng, out);
+    let mut ups = stream(seed, trial, m.keys.up);
+    let mut t = 0usize;
+    if m.p_start_down > 0.0 && ups.random::<f64>() < m.p_start_down {
+        t = down(0, out);
     }
     while t < steps {
-        let e: f64 = Exp1.sample(rng);
+        let e: f64 = Exp1.sample(&mut ups);
         let failures = e * m.up_scale;
         // Past the horizon is as good as forever. (`as` truncates: `floor`
         // for a value that is not negative.)
@@ -72,7 +81,7 @@ pub fn outage_intervals<R: Rng + ?Sized>(
         if t >= steps {
             break;
         }
-        t = down(t, rng, out);
+        t = down(t, out);
     }
 }
 
@@ -118,6 +127,63 @@ pub fn for_each_segment(
 mod tests {
     use super::*;
     use crate::dist::DistSpec;
+    use crate::scenario::model::OutageKeys;
+
+    const KEYS: OutageKeys = OutageKeys {
+        up: 11,
+        duration: 12,
+        loss: 13,
+    };
+
+    /// The up lengths and losses of one history, in order.
+    fn ups_and_losses(out: &[Interval]) -> (Vec<usize>, Vec<f64>) {
+        let mut ups = Vec::new();
+        let mut end = 0;
+        for iv in out {
+            ups.push(iv.start - end);
+            end = iv.end;
+        }
+        (ups, out.iter().map(|iv| iv.keep).collect())
+    }
+
+    #[test]
+    fn changing_the_durations_moves_no_up_period_or_loss() {
+        // Sub-streams: the k-th up period and the k-th loss are the same
+        // whatever the durations, here fixed 10 days against a lognormal with
+        // a median of 40 days (which draws more words per value).
+        let spy = 365.0;
+        let model = |duration: DistSpec| OutageModel {
+            p_fail: -(-4.0f64 / spy).exp_m1(),
+            up_scale: spy / 4.0,
+            duration_days: duration.sampler(),
+            loss: DistSpec::Uniform { min: 0.2, max: 0.9 }.sampler(),
+            p_start_down: 0.0,
+            keys: KEYS,
+        };
+        let short = model(DistSpec::Fixed { value: 10.0 });
+        let long = model(DistSpec::Lognormal {
+            median: 40.0,
+            sigma: 1.0,
+        });
+        let mut compared = 0;
+        for trial in 0..200 {
+            let (mut a, mut b) = (vec![], vec![]);
+            outage_intervals(&short, 3650, spy, (7, trial), &mut a);
+            outage_intervals(&long, 3650, spy, (7, trial), &mut b);
+            let (ups_a, loss_a) = ups_and_losses(&a);
+            let (ups_b, loss_b) = ups_and_losses(&b);
+            let n = ups_a.len().min(ups_b.len());
+            assert!(n >= 1, "ten years at 4 outages a year");
+            // The durations differ, so the later starts do; the up periods do not.
+            if n >= 2 {
+                assert_ne!(a[n - 1].start, b[n - 1].start);
+            }
+            assert_eq!(ups_a[..n], ups_b[..n], "trial {trial}");
+            assert_eq!(loss_a[..n], loss_b[..n], "trial {trial}");
+            compared += n;
+        }
+        assert!(compared > 4000, "{compared} outages compared");
+    }
 
     #[test]
     fn segments_combine_multiplicatively() {
@@ -163,11 +229,11 @@ mod tests {
             duration_days: DistSpec::Fixed { value: 10.0 }.sampler(),
             loss: DistSpec::Fixed { value: 1.0 }.sampler(),
             p_start_down: 0.0,
+            keys: KEYS,
         };
-        let mut rng = crate::engine::rng::stream(1, 2, 3);
         let steps = 2_000_000;
         let mut out = vec![];
-        outage_intervals(&m, steps, spy, &mut rng, &mut out);
+        outage_intervals(&m, steps, spy, (1, 2), &mut out);
         let down: usize = out.iter().map(|i| i.end - i.start).sum();
         let expected = 10.0 / (1.0 / p + 10.0);
         let frac = down as f64 / steps as f64;

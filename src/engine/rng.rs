@@ -1,16 +1,21 @@
 //! Random streams.
 //!
-//! Trial `i`'s draws for an entity come from their own generator, seeded from
-//! `(seed, i, key)` where `key` is a stable hash of the entity's id
-//! ([`crate::scenario::model::stream_key`]). The seeding map is injective:
-//! distinct triples give distinct generator states, so no two (trial,
-//! entity) pairs share a stream, and adding, removing or reordering an entity
-//! changes no other entity's draws. The generator is xoshiro256++
+//! Trial `i`'s draws for one random quantity of an entity (a supplier's up
+//! periods, an event's starts, the demand noise, ...) come from their own
+//! generator, seeded from `(seed, i, key)` where `key` is a stable hash of the
+//! stream's name, e.g. `sakhalin2/duration`
+//! ([`crate::scenario::model::sub_stream_key`]). The seeding map is
+//! injective: distinct triples give distinct generator states, so no two
+//! streams share a state; adding, removing or reordering an entity changes no
+//! other entity's draws, and changing how one quantity is drawn changes no
+//! other quantity's. The generator is xoshiro256++
 //! (`rand_xoshiro`), a named algorithm that will not change under us, unlike
 //! `StdRng`.
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::dist::Sampler;
 
 /// The generator every stream uses.
 #[cfg(not(feature = "count-draws"))]
@@ -61,6 +66,45 @@ pub fn stream(seed: u64, trial: u64, key: u64) -> StreamRng {
     #[cfg(feature = "count-draws")]
     {
         counter::CountingRng::new(Xoshiro256PlusPlus::from_seed(bytes), key)
+    }
+}
+
+/// The stream of one random quantity, created on its first draw, so that a
+/// quantity that draws nothing in a trial (a fixed value, or a supplier
+/// without an outage inside the horizon) costs no seeding.
+pub struct LazyStream {
+    seed: u64,
+    trial: u64,
+    key: u64,
+    rng: Option<StreamRng>,
+}
+
+impl LazyStream {
+    /// The stream `(seed, trial, key)`, not yet created.
+    #[inline]
+    pub fn new(seed: u64, trial: u64, key: u64) -> LazyStream {
+        LazyStream {
+            seed,
+            trial,
+            key,
+            rng: None,
+        }
+    }
+
+    /// The generator, created on first use.
+    #[inline]
+    pub fn rng(&mut self) -> &mut StreamRng {
+        let (seed, trial, key) = (self.seed, self.trial, self.key);
+        self.rng.get_or_insert_with(|| stream(seed, trial, key))
+    }
+
+    /// One draw from `sampler`; a fixed value draws nothing.
+    #[inline]
+    pub fn sample(&mut self, sampler: &Sampler) -> f64 {
+        match sampler {
+            Sampler::Fixed(v) => *v,
+            _ => sampler.sample(self.rng()),
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use super::hist::{BinRows, BinScale};
 use super::observe::{Observer, Series};
 use super::orders::{LoopTotals, Orders, Source, cover, order_for_losses, order_for_storage};
 use super::outage::{Interval, draw_steps, for_each_segment, outage_intervals};
-use super::rng::{StreamRng, stream};
+use super::rng::{LazyStream, StreamRng, stream};
 use super::tally::StepSums;
 use crate::dist::{days_to_steps, delay_steps};
 use crate::scenario::model::{EventCount, InputField, Model, OutageModel, Trigger};
@@ -34,6 +34,8 @@ pub struct Workspace {
     intervals: Vec<Interval>,
     bounds: Vec<usize>,
     effects: Vec<(Target, Interval)>,
+    /// One event's occurrences this trial, as spans `(start, end)`.
+    spans: Vec<(usize, usize)>,
     demand_effects: Vec<(usize, usize, f64)>,
     /// Per step: lost at source (the losses are laid down segment by segment).
     lost: Vec<f64>,
@@ -110,6 +112,7 @@ impl Workspace {
             intervals: Vec::with_capacity(64),
             bounds: Vec::with_capacity(128),
             effects: Vec::with_capacity(64),
+            spans: Vec::with_capacity(16),
             demand_effects: Vec::with_capacity(16),
             lost: vec![0.0; n],
             supply: vec![0.0; n],
@@ -160,11 +163,9 @@ pub fn run_trial<O: Observer>(
     lay_losses(model, trial, ws, sums);
     substitute_availability(model, trial, ws);
     draw_demand(model, trial, ws);
-    let mut rng_storage = stream(model.seed, trial, model.storage_key);
     let (minimum, capacity) = (model.storage_minimum, model.storage_capacity);
-    let initial_level = model
-        .storage_initial
-        .sample(&mut rng_storage)
+    let initial_level = LazyStream::new(model.seed, trial, model.storage_key)
+        .sample(&model.storage_initial)
         .clamp(minimum, capacity);
     // The step loop is compiled twice: reading a target level per step only
     // when some storage-triggered substitute has a seasonal path.
@@ -231,48 +232,63 @@ fn draw_events(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSum
             },
             None => None,
         };
-        let mut rng = stream(seed, trial, ev.key);
+        let keys = &ev.keys;
         let count = match &ev.count {
-            EventCount::Bernoulli(p) => u64::from(rng.random::<f64>() < *p),
-            EventCount::Poisson(Some(d)) => d.sample(&mut rng) as u64,
+            EventCount::Bernoulli(p) => {
+                u64::from(stream(seed, trial, keys.occurrence).random::<f64>() < *p)
+            }
+            EventCount::Poisson(Some(d)) => {
+                d.sample(&mut stream(seed, trial, keys.occurrence)) as u64
+            }
             EventCount::Poisson(None) => 0,
         };
+        if count == 0 {
+            continue;
+        }
+        // Each quantity from its own stream, and each effect from its own:
+        // first every occurrence's span, then the effects target by target.
+        let mut starts = LazyStream::new(seed, trial, keys.start);
+        let mut durations = LazyStream::new(seed, trial, keys.duration);
+        ws.spans.clear();
         for _ in 0..count {
-            let offset = days_to_steps(ev.start_days.sample(&mut rng), spy).floor();
+            let offset = days_to_steps(starts.sample(&ev.start_days), spy).floor();
             let offset = if offset > 0.0 { offset as usize } else { 0 };
             let start = after.map_or(offset, |a| a.saturating_add(offset));
             ws.event_start[ei] = Some(start);
             let start = start.min(steps);
             let length = match &ev.duration_days {
-                Some(d) => draw_steps(d.sample(&mut rng), spy, steps),
+                Some(d) => draw_steps(durations.sample(d), spy, steps),
                 None => steps,
             };
-            let end = (start + length).min(steps);
-            for (i, d) in &ev.supply {
-                let f = d.sample(&mut rng).clamp(0.0, 1.0);
-                let span = Interval {
-                    start,
-                    end,
-                    keep: 1.0 - f,
-                };
-                ws.effects.push((Target::Supplier(*i), span));
-                let s = &model.suppliers[*i];
-                let cum = &model.shape_cumsum[s.shape];
-                sums.lost_by_event[ei] += ws.params.volume[*i] * f * (cum[end] - cum[start]);
+            ws.spans.push((start, (start + length).min(steps)));
+        }
+        for effect in &ev.supply {
+            let mut fractions = LazyStream::new(seed, trial, effect.key);
+            let i = effect.target;
+            let cum = &model.shape_cumsum[model.suppliers[i].shape];
+            for &(start, end) in &ws.spans {
+                let f = fractions.sample(&effect.fraction).clamp(0.0, 1.0);
+                let keep = 1.0 - f;
+                ws.effects
+                    .push((Target::Supplier(i), Interval { start, end, keep }));
+                sums.lost_by_event[ei] += ws.params.volume[i] * f * (cum[end] - cum[start]);
             }
-            for (j, d) in &ev.substitute {
-                let f = d.sample(&mut rng).clamp(0.0, 1.0);
+        }
+        for effect in &ev.substitute {
+            let mut fractions = LazyStream::new(seed, trial, effect.key);
+            for &(start, end) in &ws.spans {
+                let f = fractions.sample(&effect.fraction).clamp(0.0, 1.0);
+                let keep = 1.0 - f;
                 ws.effects.push((
-                    Target::Substitute(*j),
-                    Interval {
-                        start,
-                        end,
-                        keep: 1.0 - f,
-                    },
+                    Target::Substitute(effect.target),
+                    Interval { start, end, keep },
                 ));
             }
-            if let Some(d) = &ev.demand {
-                let m = d.sample(&mut rng).max(0.0);
+        }
+        if let Some(d) = &ev.demand {
+            let mut multipliers = LazyStream::new(seed, trial, keys.demand);
+            for &(start, end) in &ws.spans {
+                let m = multipliers.sample(d).max(0.0);
                 if start < end {
                     ws.demand_effects.push((start, end, m));
                 }
@@ -288,24 +304,22 @@ fn draw_events(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSum
 }
 
 /// Fills `ws.intervals` with what cuts one supplier or substitute this trial:
-/// its outages (from its own stream) and the effects of events on it.
+/// its outages (from its own streams) and the effects of events on it.
 #[inline(always)]
 fn shock_intervals(
     model: &Model,
     trial: u64,
-    key: u64,
     outage: Option<&OutageModel>,
     target: Target,
     ws: &mut Workspace,
 ) {
     ws.intervals.clear();
     if let Some(o) = outage {
-        let mut rng = stream(model.seed, trial, key);
         outage_intervals(
             o,
             model.steps,
             model.steps_per_year,
-            &mut rng,
+            (model.seed, trial),
             &mut ws.intervals,
         );
     }
@@ -327,14 +341,7 @@ fn lay_losses(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSums
     ws.lost.fill(0.0);
     ws.supply.fill(0.0);
     for (si, s) in model.suppliers.iter().enumerate() {
-        shock_intervals(
-            model,
-            trial,
-            s.key,
-            s.outage.as_ref(),
-            Target::Supplier(si),
-            ws,
-        );
+        shock_intervals(model, trial, s.outage.as_ref(), Target::Supplier(si), ws);
         let shape = &model.shapes[s.shape];
         let cum = &model.shape_cumsum[s.shape];
         let (volume, transit) = (ws.params.volume[si], ws.params.transit[si]);
@@ -417,14 +424,7 @@ fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> 
     if !sub.can_fail {
         return ones_row;
     }
-    shock_intervals(
-        model,
-        trial,
-        sub.key,
-        sub.outage.as_ref(),
-        Target::Substitute(j),
-        ws,
-    );
+    shock_intervals(model, trial, sub.outage.as_ref(), Target::Substitute(j), ws);
     let source = sub
         .source
         .and_then(|i| model.suppliers[i].source_row)
@@ -448,15 +448,16 @@ fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> 
 #[inline(never)]
 fn draw_demand(model: &Model, trial: u64, ws: &mut Workspace) {
     let steps = model.steps;
-    let mut rng_demand = stream(model.seed, trial, model.demand_key);
-    let level_mult = model.demand_level.sample(&mut rng_demand).max(0.0);
+    let level_mult = LazyStream::new(model.seed, trial, model.demand_level_key)
+        .sample(&model.demand_level)
+        .max(0.0);
     let demand = &mut ws.demand[..steps];
     let demand_base = &model.demand_base[..steps];
     match model.noise {
         Some((noise_sd, phi)) if noise_sd > 0.0 => {
             // The innovations first, in a loop of their own (it runs twice as
             // fast as drawing them inside the recursion), then the AR(1) noise.
-            standard_normals(rng_demand, demand);
+            standard_normals(stream(model.seed, trial, model.demand_noise_key), demand);
             // e_0 = sd·z_0 and e_t = φ·e_{t-1} + c_t with c_t = sd·√(1-φ²)·z_t,
             // taken two steps at a time (e_{t+1} = φ²·e_{t-1} + φ·c_t + c_{t+1})
             // so that the chain from step to step is half as long.

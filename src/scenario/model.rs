@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::validate::{
     self, DemandBase, InitialState, Input, LevelPath, Occurrence, OutageSpec, Scenario, Step,
 };
-use crate::dist::{Sampler, delay_steps};
+use crate::dist::{DistSpec, Sampler, delay_steps};
 
 /// An alternating up/down process in whole steps.
 #[derive(Debug, Clone)]
@@ -24,6 +24,22 @@ pub struct OutageModel {
     pub loss: Sampler,
     /// Probability that the process starts in an outage.
     pub p_start_down: f64,
+    /// Its random streams.
+    pub keys: OutageKeys,
+}
+
+/// The stream keys of an outage process, one per random quantity
+/// ([`sub_stream_key`]), so that changing how one is drawn moves none of
+/// the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutageKeys {
+    /// `<id>/up`: whether it starts down (one uniform, for a stationary
+    /// start), then one `Exp(1)` per up period.
+    pub up: u64,
+    /// `<id>/duration`: one duration per outage.
+    pub duration: u64,
+    /// `<id>/loss`: one lost fraction per outage.
+    pub loss: u64,
 }
 
 /// A compiled supplier.
@@ -38,8 +54,6 @@ pub struct SupplierModel {
     pub volume: Option<f64>,
     /// Plant nameplate capacity, unit/yr, if given (for reports).
     pub capacity: Option<f64>,
-    /// Stream key (stable hash of the id).
-    pub key: u64,
     /// `volume / steps_per_year`: the per-step volume before the profile
     /// multiplier (0 when the volume is drawn: the trial sets it).
     pub volume_per_step: f64,
@@ -84,8 +98,6 @@ impl Trigger {
 pub struct SubstituteModel {
     /// Id (for reports).
     pub id: String,
-    /// Stream key.
-    pub key: u64,
     /// Capacity per step, `capacity / steps_per_year` (the trial sets it
     /// when drawn).
     pub capacity_per_step: f64,
@@ -153,13 +165,38 @@ pub enum EventCount {
     Poisson(Option<rand_distr::Poisson<f64>>),
 }
 
+/// An event's effect on one supplier or substitute: the fraction it removes.
+#[derive(Debug, Clone)]
+pub struct EventEffect {
+    /// Index of the supplier or substitute.
+    pub target: usize,
+    /// Fraction lost (clamped to [0, 1] when drawn).
+    pub fraction: Sampler,
+    /// Stream key: `<event id>/supply.<id>` or `<event id>/substitute.<id>`.
+    pub key: u64,
+}
+
+/// The stream keys of an event's random quantities ([`sub_stream_key`]);
+/// each effect has its own ([`EventEffect::key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventKeys {
+    /// `<id>/occurrence`: one uniform (`probability`) or one Poisson count.
+    pub occurrence: u64,
+    /// `<id>/start`: one start day per occurrence.
+    pub start: u64,
+    /// `<id>/duration`: one duration per occurrence.
+    pub duration: u64,
+    /// `<id>/demand`: one demand multiplier per occurrence.
+    pub demand: u64,
+}
+
 /// A compiled event.
 #[derive(Debug, Clone)]
 pub struct EventModel {
     /// Id (for reports).
     pub id: String,
-    /// Stream key.
-    pub key: u64,
+    /// Its random streams.
+    pub keys: EventKeys,
     /// How many times it occurs.
     pub count: EventCount,
     /// The event it can occur only with (then `count` is a conditional
@@ -169,10 +206,10 @@ pub struct EventModel {
     pub start_days: Sampler,
     /// Duration sampler in days (`None`: lasts to the end of the horizon).
     pub duration_days: Option<Sampler>,
-    /// (supplier index, fraction lost).
-    pub supply: Vec<(usize, Sampler)>,
-    /// (substitute index, fraction of capacity lost).
-    pub substitute: Vec<(usize, Sampler)>,
+    /// Effects on suppliers (fraction of volume lost), in the order written.
+    pub supply: Vec<EventEffect>,
+    /// Effects on substitutes (fraction of capacity lost), in the order written.
+    pub substitute: Vec<EventEffect>,
     /// Demand multiplier while active.
     pub demand: Option<Sampler>,
 }
@@ -248,9 +285,11 @@ pub struct Model {
     pub has_demand_events: bool,
     /// Indices of the loss-, storage- and shortfall-triggered substitutes, in file order.
     pub subs_by_trigger: [Vec<usize>; 3],
-    /// Stream key for demand draws.
-    pub demand_key: u64,
-    /// Stream key for the storage draw.
+    /// Stream key of the demand level (`@demand/level`).
+    pub demand_level_key: u64,
+    /// Stream key of the demand noise (`@demand/noise`).
+    pub demand_noise_key: u64,
+    /// Stream key of the initial storage level (`@storage`).
     pub storage_key: u64,
     /// SHA-256 of the canonical merged scenario.
     pub scenario_sha256: String,
@@ -261,6 +300,62 @@ pub struct Model {
 pub fn stream_key(id: &str) -> u64 {
     let digest = Sha256::digest(id.as_bytes());
     u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+}
+
+/// The stream key of one random quantity of an entity: [`stream_key`] of
+/// `<entity>/<quantity>`, e.g. `"sakhalin2/duration"`. No id or input column
+/// contains `/`, so these names never equal an entity's own.
+pub fn sub_stream_key(entity: &str, quantity: &str) -> u64 {
+    stream_key(&format!("{entity}/{quantity}"))
+}
+
+/// Every stream name of a model with its key, so that a collision between
+/// two of them is found when the model is built.
+#[derive(Default)]
+struct StreamNames(Vec<(u64, String)>);
+
+impl StreamNames {
+    /// The key of `name`, recorded.
+    fn key(&mut self, name: String) -> u64 {
+        let key = stream_key(&name);
+        self.0.push((key, name));
+        key
+    }
+
+    /// The key of `<entity>/<quantity>` ([`sub_stream_key`]), recorded.
+    fn sub(&mut self, entity: &str, quantity: &str) -> u64 {
+        self.key(format!("{entity}/{quantity}"))
+    }
+
+    /// An event's effects on suppliers or substitutes (`kind`), each with
+    /// its stream `<event>/<kind>.<target id>`.
+    fn effects<'a>(
+        &mut self,
+        event: &str,
+        kind: &str,
+        list: &[(usize, DistSpec)],
+        id_of: impl Fn(usize) -> &'a str,
+    ) -> Vec<EventEffect> {
+        list.iter()
+            .map(|&(target, ref d)| EventEffect {
+                target,
+                fraction: d.sampler(),
+                key: self.sub(event, &format!("{kind}.{}", id_of(target))),
+            })
+            .collect()
+    }
+
+    /// An error naming two streams whose keys coincide, if any do.
+    fn check(mut self) -> Result<(), String> {
+        self.0.sort();
+        match self.0.windows(2).find(|w| w[0].0 == w[1].0) {
+            Some(w) => Err(format!(
+                "random streams \"{}\" and \"{}\" hash to the same key; rename an id",
+                w[0].1, w[1].1
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Days in each month of a 365-day year.
@@ -295,7 +390,8 @@ impl Model {
             }
         };
 
-        let outage = |o: &Option<OutageSpec>| -> Option<OutageModel> {
+        let mut names = StreamNames::default();
+        let outage = |names: &mut StreamNames, id: &str, o: &Option<OutageSpec>| {
             let o = o.as_ref()?;
             if o.rate_per_year <= 0.0 {
                 return None;
@@ -313,6 +409,11 @@ impl Model {
                 duration_days: o.duration_days.sampler(),
                 loss: o.loss.sampler(),
                 p_start_down,
+                keys: OutageKeys {
+                    up: names.sub(id, "up"),
+                    duration: names.sub(id, "duration"),
+                    loss: names.sub(id, "loss"),
+                },
             })
         };
         let whole_steps = |days: f64| delay_steps(days, spy, steps);
@@ -324,7 +425,7 @@ impl Model {
             if let Input::Drawn(d) = input {
                 let name = format!("{kind}.{id}.{field}");
                 inputs.push(InputModel {
-                    key: stream_key(&name),
+                    key: names.key(name.clone()),
                     name,
                     sampler: d.sampler(),
                     field: set,
@@ -411,11 +512,10 @@ impl Model {
                 name: sup.name.clone(),
                 volume: sup.volume.fixed(),
                 capacity: sup.capacity,
-                key: stream_key(&sup.id),
                 volume_per_step: sup.volume.fixed().unwrap_or(0.0) / spy,
                 shape: index,
                 transit: whole_steps(sup.transit_days.fixed().unwrap_or(0.0)),
-                outage: outage(&sup.outage),
+                outage: outage(&mut names, &sup.id, &sup.outage),
                 source_row: source_of[i],
             });
         }
@@ -457,7 +557,6 @@ impl Model {
                 }
                 SubstituteModel {
                     id: sub.id.clone(),
-                    key: stream_key(&sub.id),
                     capacity_per_step: sub.capacity.fixed().unwrap_or(0.0) / spy,
                     lead: whole_steps(sub.lead_days.fixed().unwrap_or(0.0)),
                     source: sub.source,
@@ -472,7 +571,7 @@ impl Model {
                         .as_ref()
                         .map_or(f64::INFINITY, |v| v.fixed().unwrap_or(0.0)),
                     cost: sub.cost.fixed().unwrap_or(0.0),
-                    outage: outage(&sub.outage),
+                    outage: outage(&mut names, &sub.id, &sub.outage),
                     can_fail: false,
                 }
             })
@@ -484,7 +583,12 @@ impl Model {
             .iter()
             .map(|e| EventModel {
                 id: e.id.clone(),
-                key: stream_key(&e.id),
+                keys: EventKeys {
+                    occurrence: names.sub(&e.id, "occurrence"),
+                    start: names.sub(&e.id, "start"),
+                    duration: names.sub(&e.id, "duration"),
+                    demand: names.sub(&e.id, "demand"),
+                },
                 after: e.after,
                 count: match e.occurrence {
                     Occurrence::Probability(p) => EventCount::Bernoulli(p),
@@ -494,12 +598,9 @@ impl Model {
                 },
                 start_days: e.start_day.sampler(),
                 duration_days: e.duration_days.as_ref().map(|d| d.sampler()),
-                supply: e.supply.iter().map(|(i, d)| (*i, d.sampler())).collect(),
-                substitute: e
-                    .substitute
-                    .iter()
-                    .map(|(i, d)| (*i, d.sampler()))
-                    .collect(),
+                supply: names.effects(&e.id, "supply", &e.supply, |i| &s.suppliers[i].id),
+                substitute: names
+                    .effects(&e.id, "substitute", &e.substitute, |j| &s.substitutes[j].id),
                 demand: e.demand.as_ref().map(|d| d.sampler()),
             })
             .collect();
@@ -509,7 +610,7 @@ impl Model {
                 || sub.source.is_some()
                 || events
                     .iter()
-                    .any(|e| e.substitute.iter().any(|(i, _)| *i == j));
+                    .any(|e| e.substitute.iter().any(|x| x.target == j));
         }
         let has_demand_events = events.iter().any(|e| e.demand.is_some());
         let subs_by_trigger = Trigger::ALL.map(|tr| {
@@ -523,20 +624,10 @@ impl Model {
             .iter()
             .any(|m| m.trigger == Trigger::Storage && m.target_constant.is_none());
 
-        let demand_key = stream_key("@demand");
-        let storage_key = stream_key("@storage");
-        let mut keys: Vec<(u64, &str)> = vec![(demand_key, "@demand"), (storage_key, "@storage")];
-        keys.extend(suppliers.iter().map(|m| (m.key, m.id.as_str())));
-        keys.extend(substitutes.iter().map(|m| (m.key, m.id.as_str())));
-        keys.extend(events.iter().map(|m| (m.key, m.id.as_str())));
-        keys.extend(inputs.iter().map(|m| (m.key, m.name.as_str())));
-        keys.sort();
-        if let Some(w) = keys.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(format!(
-                "ids \"{}\" and \"{}\" hash to the same random stream; rename one",
-                w[0].1, w[1].1
-            ));
-        }
+        let demand_level_key = names.sub("@demand", "level");
+        let demand_noise_key = names.sub("@demand", "noise");
+        let storage_key = names.key("@storage".to_string());
+        names.check()?;
 
         let scenario_sha256: String = Sha256::digest(s.canonical.as_bytes())
             .iter()
@@ -575,7 +666,8 @@ impl Model {
             targets,
             has_demand_events,
             subs_by_trigger,
-            demand_key,
+            demand_level_key,
+            demand_noise_key,
             storage_key,
             scenario_sha256,
         })

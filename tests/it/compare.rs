@@ -192,6 +192,47 @@ fn comparison_is_the_same_on_one_and_two_threads() {
     }
 }
 
+/// A run's figures in comparison.json do not depend on the other runs: the
+/// base's row (bootstrap SEs of its quantiles included) is the same whatever
+/// the variants and their order, and a variant's row is the same in either
+/// order.
+#[test]
+fn a_runs_figures_do_not_depend_on_the_other_runs() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let args = |first: &'static str, second: &'static str| {
+        vec![
+            "tests/fixtures/small.toml",
+            "--variant",
+            first,
+            "--variant",
+            second,
+            "--trials",
+            "3000",
+            "--no-charts",
+        ]
+    };
+    let (less, more) = (
+        "less-sbl:substitute.sbl.volume=0.1",
+        "more-sbl:substitute.sbl.volume=3",
+    );
+    let x = compare(a.path(), &args(less, more));
+    let y = compare(b.path(), &args(more, less));
+    let run = |c: &serde_json::Value, label: &str| {
+        c["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"] == label)
+            .unwrap()["metrics"]
+            .clone()
+    };
+    for label in ["small", "less-sbl", "more-sbl"] {
+        assert_eq!(run(&x, label), run(&y, label), "{label}");
+    }
+    // The base's quantile SEs are bootstrap SEs, not missing.
+    assert!(metric(&x["runs"][0], "p95")["se"].is_number());
+}
+
 /// Bad variants and bad files stop the comparison before anything runs.
 #[test]
 fn bad_variants_are_usage_errors_and_write_nothing() {
