@@ -24,5 +24,5 @@ pub mod trial;
 pub use columns::{Column, NCOLS, Row};
 pub use hist::StorageHist;
 pub use observe::{Observer, Trace};
-pub use run::{RunOptions, SimOutput, simulate, trace_trial};
-pub use tally::StepSums;
+pub use run::{CHUNK, RunOptions, SimOutput, chunk_count, shard_range, simulate, trace_trial};
+pub use tally::{StepSums, SumBlock, SumTree};

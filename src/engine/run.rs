@@ -1,5 +1,8 @@
-//! The driver: trials in fixed-size chunks, in parallel with rayon, reduced
-//! in chunk order so that the results do not depend on the thread count.
+//! The driver: trials in fixed-size chunks, in parallel with rayon. Chunks
+//! are numbered from trial 0 of the full run, and their per-step sums are
+//! added in one fixed tree over the chunk numbers ([`SumTree`]), so the
+//! results depend neither on the thread count nor on how the run is split
+//! into ranges (shards).
 
 use std::ops::Range;
 use std::sync::Mutex;
@@ -10,13 +13,32 @@ use rayon::prelude::*;
 use super::columns::{Column, NCOLS, Row};
 use super::hist::{BinRows, HIST_WIDTH, StorageHist, add_bins};
 use super::observe::Trace;
-use super::tally::StepSums;
+use super::tally::{StepSums, SumBlock, SumTree};
 use super::trial::{Workspace, run_trial};
 use crate::error::Error;
 use crate::scenario::Model;
 
 /// Trials per chunk. A constant, independent of the number of threads.
 pub const CHUNK: usize = 512;
+
+/// The number of chunks of a run of `trials` trials.
+pub fn chunk_count(trials: u64) -> u64 {
+    trials.div_ceil(CHUNK as u64)
+}
+
+/// The trials of shard `k` of `n` (`0 <= k < n`) of a run of `trials`
+/// trials: the `k`-th of `n` contiguous ranges of whole chunks, as even as
+/// whole chunks allow (chunks `floor(k·C/n) .. floor((k+1)·C/n)` of the
+/// run's `C`). A shard may be empty when `n > C`.
+pub fn shard_range(trials: u64, k: u64, n: u64) -> Range<u64> {
+    assert!(k < n, "shard {k} of {n}");
+    let c = u128::from(chunk_count(trials));
+    let at = |i: u64| -> u64 {
+        let chunk = (u128::from(i) * c / u128::from(n)) as u64;
+        chunk.saturating_mul(CHUNK as u64).min(trials)
+    };
+    at(k)..at(k + 1)
+}
 /// Chunks run between two reductions (bounds the memory of per-chunk sums).
 const WAVE: usize = 64;
 /// Steps per lockable block of the storage histogram (64 × 1002 counts).
@@ -37,7 +59,9 @@ pub struct RunOptions<'a> {
     /// Worker threads (0: one per core).
     pub threads: usize,
     /// The trials to run (default: all of `0..model.trials`). A shard runs a
-    /// sub-range; trial `i` gives the same row whichever range it is run in.
+    /// range of whole chunks ([`shard_range`]): it must start at a multiple
+    /// of [`CHUNK`] and end at one or at `model.trials`. Trial `i` gives the
+    /// same row whichever range it is run in.
     pub trials: Option<Range<u64>>,
     /// Called with the number of trials finished so far, from the calling thread.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
@@ -55,8 +79,15 @@ pub struct SimOutput {
     /// One row per trial, one column per drawn input, in the order of
     /// [`Model::inputs`] (no columns when nothing is drawn).
     pub inputs: Array2<f64>,
-    /// Per-step sums over the trials.
+    /// Per-step sums over the trials: for the full run, exactly the root of
+    /// the fixed tree ([`SumTree`]); for a range, its blocks added in order.
     pub sums: StepSums,
+    /// The range's per-step sums as the fixed tree's blocks, in chunk order
+    /// (one block, the root, for the full run): what a merge of ranges needs
+    /// to rebuild the full run's sums bit for bit.
+    pub blocks: Vec<SumBlock>,
+    /// Chunks in the full run ([`chunk_count`] of the model's trials).
+    pub chunks: u64,
     /// Per-step storage histogram.
     pub storage_hist: StorageHist,
 }
@@ -78,13 +109,12 @@ impl SimOutput {
     }
 
     /// Joins the result of the trials that follow this one's (`next.trials`
-    /// must start where `self.trials` ends): rows are appended and the
-    /// per-step sums and histograms added. Rows and histogram counts are
-    /// exactly those of one run over both ranges; the per-step sums are added
-    /// in a different grouping, so they can differ from one run's in the
-    /// last bits.
+    /// must start where `self.trials` ends): rows are appended, histograms
+    /// added and the per-step sums' blocks combined in the fixed tree. The
+    /// result is exactly, bit for bit, that of one run over both ranges.
     pub fn append(&mut self, next: SimOutput) -> Result<(), Error> {
         if next.trials.start != self.trials.end
+            || next.chunks != self.chunks
             || next.sums.demand.len() != self.sums.demand.len()
             || next.sums.lost_by_supplier.len() != self.sums.lost_by_supplier.len()
             || next.sums.lost_by_event.len() != self.sums.lost_by_event.len()
@@ -102,10 +132,30 @@ impl SimOutput {
         self.inputs
             .append(ndarray::Axis(0), next.inputs.view())
             .expect("same number of inputs");
-        self.sums.add(&next.sums);
+        let mut tree = SumTree::new(self.chunks);
+        for b in self.blocks.drain(..).chain(next.blocks) {
+            tree.push(b);
+        }
+        self.blocks = tree.into_blocks();
+        self.sums = sum_of(&self.blocks, &self.sums);
         self.storage_hist.add(&next.storage_hist);
         self.trials.end = next.trials.end;
         Ok(())
+    }
+}
+
+/// The sums over `blocks`, added in order (`like` gives the shape when there
+/// is no block).
+pub(crate) fn sum_of(blocks: &[SumBlock], like: &StepSums) -> StepSums {
+    match blocks {
+        [one] => one.sums.clone(),
+        _ => {
+            let mut sums = like.zeroed();
+            for b in blocks {
+                sums.add(&b.sums);
+            }
+            sums
+        }
     }
 }
 
@@ -124,6 +174,20 @@ fn check_trial_count(n: usize) -> Result<(), Error> {
 /// Runs the model's trials.
 pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error> {
     let range = opts.trials.clone().unwrap_or(0..model.trials);
+    let chunk = CHUNK as u64;
+    let aligned = |t: u64| t % chunk == 0 || t == model.trials;
+    if range.start > range.end
+        || range.end > model.trials
+        || !aligned(range.start)
+        || !aligned(range.end)
+    {
+        return Err(Error::Usage(format!(
+            "trials {range:?} are not a range of whole chunks of {CHUNK} trials within the run's {}",
+            model.trials
+        )));
+    }
+    let chunks = chunk_count(model.trials);
+    let first_chunk = range.start / chunk;
     let n =
         usize::try_from(range.end.saturating_sub(range.start)).map_err(|_| Error::Resources {
             what: "too many trials for this machine".into(),
@@ -170,7 +234,7 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
     // (each trial overwrites or clears what it uses).
     let scratch: Vec<Mutex<Option<Scratch>>> = (0..threads).map(|_| Mutex::new(None)).collect();
     let mut rows = vec![0.0f64; n * width];
-    let mut sums = StepSums::new(model);
+    let mut tree = SumTree::new(chunks);
     let mut done = 0u64;
 
     pool.install(|| {
@@ -214,8 +278,12 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
                     chunk_sums
                 })
                 .collect();
-            for r in &results {
-                sums.add(r);
+            for (k, sums) in results.into_iter().enumerate() {
+                tree.push(SumBlock {
+                    level: 0,
+                    index: first_chunk + (w * WAVE + k) as u64,
+                    sums,
+                });
             }
             done += (wave.len() / width) as u64;
             if let Some(p) = opts.progress {
@@ -234,11 +302,15 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
             wide.slice(ndarray::s![.., NCOLS..]).to_owned(),
         )
     };
+    let blocks = tree.into_blocks();
+    let sums = sum_of(&blocks, &StepSums::new(model));
     Ok(SimOutput {
         trials: range,
         table,
         inputs,
         sums,
+        blocks,
+        chunks,
         storage_hist,
     })
 }

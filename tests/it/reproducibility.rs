@@ -92,9 +92,9 @@ fn same_seed_same_bytes_other_seed_other_results() {
 }
 
 /// A range of trials gives the full run's rows for those trials, and
-/// adjacent ranges joined with `SimOutput::append` give the full run's table
-/// and histogram exactly, and its per-step sums up to rounding (they are
-/// added in another grouping).
+/// adjacent ranges of whole chunks joined with `SimOutput::append` give the
+/// full run's table, histogram and per-step sums exactly, bit for bit (the
+/// sums are added in one fixed tree over the chunks).
 #[test]
 fn shards_give_the_rows_of_the_full_run() {
     let mut sets = vec!["simulation.trials=3000"];
@@ -103,7 +103,7 @@ fn shards_give_the_rows_of_the_full_run() {
     assert_eq!(m.inputs.len(), 2);
     let full = run(&m, 2);
     let mut joined: Option<shortfall::engine::SimOutput> = None;
-    for range in [0..1000u64, 1000..1777, 1777..3000] {
+    for range in [0..1024u64, 1024..1536, 1536..3000] {
         let part = simulate(
             &m,
             &RunOptions {
@@ -131,38 +131,48 @@ fn shards_give_the_rows_of_the_full_run() {
     assert_eq!(joined.table, full.table);
     assert_eq!(joined.inputs, full.inputs);
     assert_eq!(joined.storage_hist, full.storage_hist);
-    assert_eq!(joined.sums.shortfall_count, full.sums.shortfall_count);
-    for (a, b) in joined.sums.demand.iter().zip(&full.sums.demand) {
-        assert!((a - b).abs() <= 1e-12 * b.abs(), "demand sums {a} vs {b}");
-    }
-    // A range that does not follow on is refused.
-    let mut again = run(&m, 1);
-    let gap = simulate(
+    assert_eq!(joined.sums, full.sums);
+    assert_eq!(joined.blocks, full.blocks);
+    // A range that does not follow on is refused, and so is a range that
+    // is not made of whole chunks of the run.
+    let mut first = simulate(
         &m,
         &RunOptions {
             threads: 1,
-            trials: Some(3001..3010),
+            trials: Some(0..512),
             progress: None,
         },
     )
     .unwrap();
-    assert!(again.append(gap).is_err());
+    let gap = simulate(
+        &m,
+        &RunOptions {
+            threads: 1,
+            trials: Some(1024..1536),
+            progress: None,
+        },
+    )
+    .unwrap();
+    assert!(first.append(gap).is_err());
+    for bad in [1000..1536, 512..1000, 2560..3010] {
+        let opts = RunOptions {
+            threads: 1,
+            trials: Some(bad.clone()),
+            progress: None,
+        };
+        let err = simulate(&m, &opts).unwrap_err().to_string();
+        assert!(err.contains("whole chunks of 512"), "{bad:?}: {err}");
+    }
 }
 
 /// The storage histogram counts in 32 bits, so a range of more than
 /// `u32::MAX` trials is refused before anything is allocated.
 #[test]
 fn a_range_beyond_the_histogram_counts_is_refused() {
-    let m = model(SCENARIO);
-    let err = simulate(
-        &m,
-        &RunOptions {
-            threads: 1,
-            trials: Some(5..u64::from(u32::MAX) + 6),
-            progress: None,
-        },
-    )
-    .unwrap_err();
+    // Validation refuses such a `trials`; the engine checks again.
+    let mut m = model(SCENARIO);
+    m.trials = u64::from(u32::MAX) + 6;
+    let err = simulate(&m, &RunOptions::default()).unwrap_err();
     assert!(
         err.to_string()
             .contains("at most 4294967295 trials per run"),
