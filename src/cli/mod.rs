@@ -2,6 +2,7 @@
 
 mod compare;
 mod folder;
+mod merge;
 mod plot;
 mod progress;
 mod run;
@@ -29,8 +30,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a scenario and write its results to OUT/NAME/.
+    /// Run a scenario and write its results to OUT/NAME/ (with --shard K/N,
+    /// one shard of it to OUT/NAME/shard-K-of-N/).
     Run(RunArgs),
+    /// Merge the shards of a run (`run --shard`) into the results of the
+    /// whole run, byte for byte those of a run in one piece.
+    Merge(MergeArgs),
     /// Check scenario files without running them.
     Validate(ValidateArgs),
     /// Re-render the charts (and summary.md) of a finished run from its files.
@@ -217,6 +222,65 @@ pub struct RunArgs {
     /// --set supplier.sakhalin2.volume=0 (repeatable, applied in order).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
+    /// Run only shard K of N (K from 0 to N-1): the K-th of N contiguous
+    /// ranges of whole chunks of trials, written to OUT/NAME/shard-K-of-N/
+    /// for `shortfall merge` (no summary or charts until then).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<ShardArg>,
+}
+
+/// `--shard K/N`: shard `K` (from 0) of `N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardArg {
+    /// Its index, from 0.
+    pub k: u64,
+    /// The number of shards.
+    pub n: u64,
+}
+
+impl std::str::FromStr for ShardArg {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ShardArg, String> {
+        let bad = || format!("expected K/N with 0 <= K < N <= {MAX_SHARDS}, e.g. 0/4, got \"{s}\"");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: u64 = k.trim().parse().map_err(|_| bad())?;
+        let n: u64 = n.trim().parse().map_err(|_| bad())?;
+        if n == 0 || k >= n || n > MAX_SHARDS {
+            return Err(bad());
+        }
+        Ok(ShardArg { k, n })
+    }
+}
+
+/// The most shards a run can be split into.
+pub const MAX_SHARDS: u64 = 1_000_000;
+
+/// Options of `shortfall merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard folders (`OUT/NAME/shard-K-of-N`), every shard of one run,
+    /// in any order.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Folder under which the merged results folder (named after the
+    /// scenario) is created.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Also write the per-trial table as trials.csv.
+    #[arg(long)]
+    pub csv: bool,
+    /// Worker threads for the statistics and charts (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Nothing on the terminal but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Do not render charts.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Options of `shortfall validate`.
@@ -235,6 +299,7 @@ pub fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Merge(args) => merge::merge(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Table(args) => table::table(&args),

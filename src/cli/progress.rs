@@ -30,14 +30,26 @@ pub fn simulate_with_bar(
     quiet: bool,
     message: String,
 ) -> Result<shortfall::engine::SimOutput, shortfall::Error> {
-    let bar = bar(model.trials, quiet);
+    simulate_range_with_bar(model, 0..model.trials, threads, quiet, message)
+}
+
+/// Simulates the trials `range` of `model` (a range of whole chunks), as
+/// [`simulate_with_bar`].
+pub fn simulate_range_with_bar(
+    model: &shortfall::scenario::Model,
+    range: std::ops::Range<u64>,
+    threads: usize,
+    quiet: bool,
+    message: String,
+) -> Result<shortfall::engine::SimOutput, shortfall::Error> {
+    let bar = bar(range.end - range.start, quiet);
     bar.set_message(message);
     let on_progress = |done: u64| bar.set_position(done);
     let sim = shortfall::engine::simulate(
         model,
         &shortfall::engine::RunOptions {
             threads,
-            trials: None,
+            trials: Some(range),
             progress: Some(&on_progress),
         },
     )?;

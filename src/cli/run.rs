@@ -3,13 +3,17 @@
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use shortfall::engine::shard_range;
 use shortfall::report::{RunInfo, files, summarise};
-use shortfall::{output, scenario};
+use shortfall::{Error, output, scenario};
 
-use super::{RunArgs, folder, progress, terminal};
+use super::{RunArgs, ShardArg, folder, progress, terminal};
 
 /// Loads, runs, summarises and writes one scenario.
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    if let Some(shard) = args.shard {
+        return run_shard(args, shard);
+    }
     let started = Instant::now();
     let started_unix = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -69,6 +73,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         started_unix,
         scenario_file: args.scenario.display().to_string(),
         overrides: sets,
+        shard: None,
+        merged_shards: None,
     };
     let run_json = dir.join(files::RUN_JSON);
     output::write_json(&run_json, &info)?;
@@ -78,6 +84,76 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         print!("{}", terminal::render(&summary));
         println!(
             "  {:.0} trials/s on {threads} threads; wrote {}",
+            info.trials_per_second,
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `run --shard K/N`: runs the shard's trials and writes its folder,
+/// OUT/NAME/shard-K-of-N/, for `shortfall merge`.
+fn run_shard(args: &RunArgs, ShardArg { k, n }: ShardArg) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if args.csv {
+        return Err(Error::Usage(
+            "--csv is for the merged run: give it to `shortfall merge`".into(),
+        )
+        .into());
+    }
+    let sets = args.common.sets(&args.sets);
+    let (scenario, model) = scenario::load_with_model(&args.scenario, &sets)?;
+    let text = scenario::canonical_toml(&scenario).map_err(anyhow::Error::msg)?;
+    let range = shard_range(model.trials, k, n);
+    let t0 = Instant::now();
+    let sim = progress::simulate_range_with_bar(
+        &model,
+        range.clone(),
+        args.common.threads,
+        args.common.quiet,
+        format!("shard {k}/{n} "),
+    )?;
+    let simulate_seconds = t0.elapsed().as_secs_f64();
+    let dir = output::create_dir(
+        &args.common.out.join(&model.name),
+        &format!("shard-{k}-of-{n}"),
+    )?;
+    let t2 = Instant::now();
+    let manifest = shortfall::report::shard::Manifest::new(&model, &sim, (k, n));
+    output::shard::write_shard(&dir, manifest, &text, &sim)?;
+    let threads = if args.common.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.common.threads
+    };
+    let trials = range.end - range.start;
+    let info = RunInfo {
+        version: shortfall::VERSION.to_string(),
+        threads,
+        trials,
+        simulate_seconds,
+        statistics_seconds: 0.0,
+        write_seconds: t2.elapsed().as_secs_f64(),
+        charts_seconds: 0.0,
+        total_seconds: started.elapsed().as_secs_f64(),
+        trials_per_second: trials as f64 / simulate_seconds.max(1e-9),
+        started_unix,
+        scenario_file: args.scenario.display().to_string(),
+        overrides: sets,
+        shard: Some([k, n]),
+        merged_shards: None,
+    };
+    output::write_json(&dir.join(files::RUN_JSON), &info)?;
+    if !args.common.quiet {
+        println!(
+            "{} shard {k} of {n}: trials {}..{} of {} ({:.0} trials/s on {threads} threads); wrote {}",
+            model.name,
+            range.start,
+            range.end,
+            model.trials,
             info.trials_per_second,
             dir.display()
         );

@@ -82,6 +82,13 @@ impl StorageHist {
         }
     }
 
+    /// A histogram from its counts, step-major (`steps × HIST_WIDTH` of
+    /// them), as [`StorageHist::counts`] gives them.
+    pub fn from_counts(steps: usize, counts: Vec<u32>) -> StorageHist {
+        assert_eq!(counts.len(), steps * HIST_WIDTH, "steps × bins counts");
+        StorageHist { counts }
+    }
+
     /// Step `t`'s counts, one per bin.
     pub fn row(&self, t: usize) -> &[u32] {
         &self.counts[t * HIST_WIDTH..(t + 1) * HIST_WIDTH]

@@ -13,6 +13,7 @@
 pub mod comparison;
 pub mod json;
 pub mod markdown;
+pub mod shard;
 pub mod timeseries;
 pub mod trials;
 

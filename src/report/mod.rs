@@ -7,6 +7,7 @@
 
 pub mod charts;
 pub mod comparison;
+pub mod shard;
 mod summary;
 pub mod text;
 

@@ -202,7 +202,7 @@ pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
 
 /// Timing and machine facts of one run (run.json); kept out of summary.json
 /// so that the summary is byte-identical for identical inputs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunInfo {
     /// shortfall version.
     pub version: String,
@@ -229,4 +229,11 @@ pub struct RunInfo {
     pub scenario_file: String,
     /// The `--set` overrides, in order.
     pub overrides: Vec<String>,
+    /// For a shard (`run --shard K/N`): `[K, N]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<[u64; 2]>,
+    /// For a merge: the number of shards merged (`simulate_seconds` is then
+    /// the sum of the shards' own, where their run.json gives it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_shards: Option<u64>,
 }

@@ -69,3 +69,14 @@ pub fn load_with_model(path: &Path, sets: &[String]) -> Result<(Scenario, Model)
     })?;
     Ok((scenario, model))
 }
+
+/// The merged scenario (after `extends`, `enabled` and `--set`, with a CSV
+/// demand read in) as a TOML document of its own: loading it with no
+/// `--set` gives the same scenario, with the same hash
+/// ([`Model::scenario_sha256`]). A sharded run stores it so that a merge
+/// needs none of the original files.
+pub fn canonical_toml(s: &Scenario) -> Result<String, String> {
+    let tree: serde_json::Value =
+        serde_json::from_str(&s.canonical).map_err(|e| format!("canonical form: {e}"))?;
+    toml::to_string(&tree).map_err(|e| format!("canonical form as TOML: {e}"))
+}

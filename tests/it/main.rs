@@ -18,3 +18,4 @@ mod model_v2;
 mod reproducibility;
 mod same_bytes;
 mod scenarios;
+mod shards;

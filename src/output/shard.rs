@@ -1,0 +1,433 @@
+//! A shard's folder (`shortfall run --shard K/N`) written and read back,
+//! and the merge of shards into the result of one run.
+//!
+//! A shard holds its slice of the per-trial tables, its per-step sums as the
+//! blocks of the engine's fixed tree, its storage histogram, the scenario as
+//! run and a manifest with every file's SHA-256 (written last: a folder
+//! without a manifest is not a finished shard). Merging checks that the
+//! shards belong together and cover every trial exactly once before it reads
+//! any table, then rebuilds the run bit for bit.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use ndarray::{Array2, s};
+use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+use sha2::{Digest, Sha256};
+
+use crate::atomic::atomic_write;
+use crate::engine::hist::HIST_WIDTH;
+use crate::engine::{
+    CHUNK, NCOLS, SimOutput, StepSums, StorageHist, SumBlock, SumTree, chunk_count, shard_range,
+};
+use crate::error::Error;
+use crate::report::files as run_files;
+use crate::report::shard::{FORMAT, Manifest, files};
+
+/// Writes a shard into `dir`: `sim` holds its trials, `scenario_toml` the
+/// scenario as run ([`crate::scenario::canonical_toml`]) and `manifest` what
+/// it is part of ([`Manifest::new`]; the files and their hashes are filled
+/// in here). Returns the files written, the manifest last.
+pub fn write_shard(
+    dir: &Path,
+    mut manifest: Manifest,
+    scenario_toml: &str,
+    sim: &SimOutput,
+) -> Result<Vec<PathBuf>, Error> {
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut put = |name: &str, fill: &dyn Fn(&mut dyn io::Write) -> io::Result<()>| {
+        let path = dir.join(name);
+        atomic_write(&path, |w| fill(w))?;
+        written.push(path);
+        Ok::<(), Error>(())
+    };
+    put(files::SCENARIO_TOML, &|w| {
+        w.write_all(scenario_toml.as_bytes())
+    })?;
+    put(run_files::TRIALS_NPY, &|w| npy(&sim.table, w))?;
+    if sim.inputs.ncols() > 0 {
+        put(run_files::INPUTS_NPY, &|w| npy(&sim.inputs, w))?;
+    }
+    let steps = manifest.steps;
+    let width = sums_width(steps, &sim.sums);
+    let mut sums = Array2::<f64>::zeros((sim.blocks.len(), width));
+    let mut counts = Array2::<u64>::zeros((sim.blocks.len(), steps));
+    for (i, b) in sim.blocks.iter().enumerate() {
+        for (j, x) in flat(&b.sums).enumerate() {
+            sums[[i, j]] = x;
+        }
+        for (j, &c) in b.sums.shortfall_count.iter().enumerate() {
+            counts[[i, j]] = c;
+        }
+    }
+    put(files::SUMS_NPY, &|w| npy(&sums, w))?;
+    put(files::COUNTS_NPY, &|w| npy(&counts, w))?;
+    let hist = Array2::from_shape_vec((steps, HIST_WIDTH), sim.storage_hist.counts().to_vec())
+        .expect("steps × bins");
+    put(files::STORAGE_HIST_NPY, &|w| npy(&hist, w))?;
+
+    let mut hashes = BTreeMap::new();
+    for path in &written {
+        let name = path
+            .file_name()
+            .expect("a file")
+            .to_string_lossy()
+            .into_owned();
+        hashes.insert(name, sha256_file(path)?);
+    }
+    manifest.files = hashes;
+    let path = dir.join(files::MANIFEST_JSON);
+    super::write_json(&path, &manifest)?;
+    written.push(path);
+    Ok(written)
+}
+
+/// A shard found on disk: its folder and its manifest.
+#[derive(Debug, Clone)]
+pub struct Shard {
+    /// Its folder.
+    pub dir: PathBuf,
+    /// Its manifest.
+    pub manifest: Manifest,
+}
+
+/// Reads the manifests of `dirs` and checks, before any table is read, that
+/// they are shards of one run that cover every trial exactly once; then
+/// checks every file's SHA-256. Returns the shards in trial order.
+pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<Shard>, Error> {
+    let mut shards = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let path = dir.join(files::MANIFEST_JSON);
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::BadFile {
+            path: path.clone(),
+            message: format!("not a shard manifest: {e}"),
+        })?;
+        if manifest.format != FORMAT {
+            return Err(Error::BadFile {
+                path,
+                message: format!("format \"{}\", expected \"{FORMAT}\"", manifest.format),
+            });
+        }
+        shards.push(Shard {
+            dir: dir.clone(),
+            manifest,
+        });
+    }
+    let Some(first) = shards.first() else {
+        return Err(Error::Usage("merge needs at least one shard folder".into()));
+    };
+    let first = first.clone();
+    for s in &shards[1..] {
+        let (a, b) = (&first.manifest, &s.manifest);
+        let differs: [(&str, String, String); 7] = [
+            ("version", a.version.clone(), b.version.clone()),
+            ("seed", a.seed.to_string(), b.seed.to_string()),
+            ("trial count", a.trials.to_string(), b.trials.to_string()),
+            (
+                "chunk size",
+                a.chunk_size.to_string(),
+                b.chunk_size.to_string(),
+            ),
+            ("shard count", a.shards.to_string(), b.shards.to_string()),
+            ("steps", a.steps.to_string(), b.steps.to_string()),
+            (
+                "scenario",
+                a.scenario_sha256.clone(),
+                b.scenario_sha256.clone(),
+            ),
+        ];
+        if let Some((what, x, y)) = differs.iter().find(|(_, x, y)| x != y) {
+            let what = if *what == "scenario" {
+                "scenario (SHA-256 after extends and --set)"
+            } else {
+                what
+            };
+            return Err(Error::Usage(format!(
+                "{} and {} are not shards of one run: their {what} differs ({x} against {y})",
+                first.dir.display(),
+                s.dir.display()
+            )));
+        }
+    }
+    let m = &first.manifest;
+    if m.chunk_size != CHUNK as u64 {
+        return Err(Error::Usage(format!(
+            "{}: chunks of {} trials; this version of shortfall runs chunks of {CHUNK}",
+            first.dir.display(),
+            m.chunk_size
+        )));
+    }
+    // Each shard's range must be the one its index names, so that two
+    // shards can only overlap by having the same index.
+    for s in &shards {
+        let sm = &s.manifest;
+        let expected = shard_range(sm.trials, sm.shard.min(sm.shards - 1), sm.shards.max(1));
+        if sm.shard >= sm.shards || sm.trial_range != [expected.start, expected.end] {
+            return Err(Error::BadFile {
+                path: s.dir.join(files::MANIFEST_JSON),
+                message: format!(
+                    "shard {} of {} cannot hold trials {:?}",
+                    sm.shard, sm.shards, sm.trial_range
+                ),
+            });
+        }
+    }
+    shards.sort_by_key(|s| s.manifest.shard);
+    if let Some(w) = shards
+        .windows(2)
+        .find(|w| w[0].manifest.shard == w[1].manifest.shard)
+    {
+        return Err(Error::Usage(format!(
+            "{} and {} are both shard {} of {}: they overlap",
+            w[0].dir.display(),
+            w[1].dir.display(),
+            w[0].manifest.shard,
+            m.shards
+        )));
+    }
+    let missing: Vec<String> = (0..m.shards)
+        .filter(|k| shards.iter().all(|s| s.manifest.shard != *k))
+        .map(|k| {
+            let r = shard_range(m.trials, k, m.shards);
+            format!("{k} (trials {}..{})", r.start, r.end)
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Usage(format!(
+            "shards missing from the {} of {} (scenario {}, {} trials): {}",
+            m.shards,
+            m.scenario,
+            m.scenario_sha256.get(..12).unwrap_or(""),
+            m.trials,
+            missing.join(", ")
+        )));
+    }
+    for s in &shards {
+        let names: Vec<&str> = s.manifest.files.keys().map(String::as_str).collect();
+        let required = [
+            files::COUNTS_NPY,
+            files::SCENARIO_TOML,
+            files::STORAGE_HIST_NPY,
+            files::SUMS_NPY,
+            run_files::TRIALS_NPY,
+        ];
+        let known = |n: &str| required.contains(&n) || n == run_files::INPUTS_NPY;
+        if let Some(bad) = required
+            .iter()
+            .find(|r| !names.contains(r))
+            .map(|r| format!("does not list {r}"))
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|n| !known(n))
+                    .map(|n| format!("lists a file a shard does not hold: {n}"))
+            })
+        {
+            return Err(Error::BadFile {
+                path: s.dir.join(files::MANIFEST_JSON),
+                message: bad,
+            });
+        }
+        for (name, hash) in &s.manifest.files {
+            let path = s.dir.join(name);
+            let got = sha256_file(&path)?;
+            if &got != hash {
+                return Err(Error::BadFile {
+                    path,
+                    message: format!("damaged: its SHA-256 is {got}, the manifest recorded {hash}"),
+                });
+            }
+        }
+    }
+    Ok(shards)
+}
+
+/// Merges checked shards ([`check_shards`]) into the result of the whole
+/// run: the same rows, histogram and per-step sums, bit for bit, as the run
+/// in one piece. `zero` is a zeroed [`StepSums`] of the run's model (which
+/// gives the shapes) and `inputs` its number of drawn inputs.
+pub fn merge_shards(shards: &[Shard], zero: StepSums, inputs: usize) -> Result<SimOutput, Error> {
+    let first = &shards[0];
+    let m = &first.manifest;
+    let steps = m.steps;
+    let n = usize::try_from(m.trials).map_err(|_| Error::Resources {
+        what: "too many trials for this machine".into(),
+        advice: "merge on a 64-bit machine".into(),
+    })?;
+    if inputs > 0 && !m.files.contains_key(run_files::INPUTS_NPY) {
+        return Err(Error::BadFile {
+            path: first.dir.join(files::MANIFEST_JSON),
+            message: format!(
+                "the scenario draws inputs, but {} is not listed",
+                run_files::INPUTS_NPY
+            ),
+        });
+    }
+    let need = n * (NCOLS + inputs) * 8;
+    Vec::<u8>::new()
+        .try_reserve_exact(need)
+        .map_err(|_| Error::Resources {
+            what: format!(
+                "not enough memory for the merged per-trial tables ({:.1} GB)",
+                need as f64 / 1e9
+            ),
+            advice: "merge on a machine with more memory, or run fewer trials".into(),
+        })?;
+    let mut table = Array2::<f64>::zeros((n, NCOLS));
+    let mut input_table = Array2::<f64>::zeros((n, inputs));
+    let mut hist = StorageHist::new(steps);
+    let chunks = chunk_count(m.trials);
+    let mut tree = SumTree::new(chunks);
+    let width = sums_width(steps, &zero);
+    for s in shards {
+        let [a, b] = s.manifest.trial_range;
+        let (a, b) = (a as usize, b as usize);
+        let rows = b - a;
+        let part = read_npy::<f64>(&s.dir.join(run_files::TRIALS_NPY), [rows, NCOLS])?;
+        table.slice_mut(s![a..b, ..]).assign(&part);
+        if inputs > 0 {
+            let part = read_npy::<f64>(&s.dir.join(run_files::INPUTS_NPY), [rows, inputs])?;
+            input_table.slice_mut(s![a..b, ..]).assign(&part);
+        }
+        let count = s.manifest.blocks.len();
+        let sums = read_npy::<f64>(&s.dir.join(files::SUMS_NPY), [count, width])?;
+        let counts = read_npy::<u64>(&s.dir.join(files::COUNTS_NPY), [count, steps])?;
+        for (i, &[level, index]) in s.manifest.blocks.iter().enumerate() {
+            let block = SumBlock {
+                level: u32::try_from(level).unwrap_or(u32::MAX),
+                index,
+                sums: unflat(&zero, sums.row(i).as_slice().expect("a row"), counts.row(i)),
+            };
+            if block.level >= 64
+                || tree.end_chunk().unwrap_or(a as u64 / CHUNK as u64) != block.first_chunk()
+            {
+                return Err(Error::BadFile {
+                    path: s.dir.join(files::MANIFEST_JSON),
+                    message: format!("block [{level}, {index}] does not follow on"),
+                });
+            }
+            tree.push(block);
+        }
+        let part = read_npy::<u32>(&s.dir.join(files::STORAGE_HIST_NPY), [steps, HIST_WIDTH])?;
+        hist.add(&StorageHist::from_counts(
+            steps,
+            part.iter().copied().collect(),
+        ));
+    }
+    let blocks = tree.into_blocks();
+    if (chunks > 0 && blocks.len() != 1) || blocks.len() > 1 {
+        return Err(Error::BadFile {
+            path: first.dir.join(files::MANIFEST_JSON),
+            message: "the shards' per-step sums do not add up to one run".into(),
+        });
+    }
+    let sums = blocks.first().map_or(zero, |b| b.sums.clone());
+    Ok(SimOutput {
+        trials: 0..m.trials,
+        table,
+        inputs: input_table,
+        sums,
+        blocks,
+        chunks,
+        storage_hist: hist,
+    })
+}
+
+/// Floats per block in sums.npy.
+fn sums_width(steps: usize, sums: &StepSums) -> usize {
+    6 * steps + sums.lost_by_supplier.len() + sums.lost_by_event.len()
+}
+
+/// A block's float sums in the order of sums.npy.
+fn flat(s: &StepSums) -> impl Iterator<Item = f64> + '_ {
+    [
+        &s.demand,
+        &s.supply,
+        &s.lost,
+        &s.substitute,
+        &s.emergency,
+        &s.shortfall,
+        &s.lost_by_supplier,
+        &s.lost_by_event,
+    ]
+    .into_iter()
+    .flat_map(|v| v.iter().copied())
+}
+
+/// The inverse of [`flat`], with the block's shortfall counts.
+fn unflat(like: &StepSums, row: &[f64], counts: ndarray::ArrayView1<'_, u64>) -> StepSums {
+    let mut out = like.zeroed();
+    let mut rest = row;
+    for v in [
+        &mut out.demand,
+        &mut out.supply,
+        &mut out.lost,
+        &mut out.substitute,
+        &mut out.emergency,
+        &mut out.shortfall,
+        &mut out.lost_by_supplier,
+        &mut out.lost_by_event,
+    ] {
+        let (head, tail) = rest.split_at(v.len());
+        v.copy_from_slice(head);
+        rest = tail;
+    }
+    out.shortfall_count = counts.to_vec();
+    out
+}
+
+fn npy<A: ndarray_npy::WritableElement>(a: &Array2<A>, w: &mut dyn io::Write) -> io::Result<()> {
+    a.write_npy(w).map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// Reads a 2-D .npy file of the given shape.
+fn read_npy<A: ndarray_npy::ReadableElement>(
+    path: &Path,
+    shape: [usize; 2],
+) -> Result<Array2<A>, Error> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let a = Array2::<A>::read_npy(io::BufReader::new(file)).map_err(|e| Error::BadFile {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    if a.shape() != shape {
+        return Err(Error::BadFile {
+            path: path.to_path_buf(),
+            message: format!("shape {:?}, expected {shape:?}", a.shape()),
+        });
+    }
+    Ok(a)
+}
+
+/// A file's SHA-256 as lowercase hex.
+fn sha256_file(path: &Path) -> Result<String, Error> {
+    let mut file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = io::Read::read(&mut file, &mut buf).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
