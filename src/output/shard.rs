@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use ndarray::{Array2, s};
+use ndarray::{Array2, Axis};
 use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::atomic::atomic_write;
@@ -233,17 +234,33 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<Shard>, Error> {
                 message: bad,
             });
         }
-        for (name, hash) in &s.manifest.files {
-            let path = s.dir.join(name);
-            let got = sha256_file(&path)?;
-            if &got != hash {
-                return Err(Error::BadFile {
-                    path,
-                    message: format!("damaged: its SHA-256 is {got}, the manifest recorded {hash}"),
-                });
-            }
-        }
     }
+    // Every file's hash, the big tables in parallel; the first damaged
+    // file in shard and name order is reported.
+    let listed: Vec<(PathBuf, &String)> = shards
+        .iter()
+        .flat_map(|s| {
+            s.manifest
+                .files
+                .iter()
+                .map(|(name, hash)| (s.dir.join(name), hash))
+        })
+        .collect();
+    let found: Vec<Result<(), Error>> = listed
+        .par_iter()
+        .map(|(path, hash)| {
+            let got = sha256_file(path)?;
+            if &got == *hash {
+                Ok(())
+            } else {
+                Err(Error::BadFile {
+                    path: path.clone(),
+                    message: format!("damaged: its SHA-256 is {got}, the manifest recorded {hash}"),
+                })
+            }
+        })
+        .collect();
+    found.into_iter().collect::<Result<(), Error>>()?;
     Ok(shards)
 }
 
@@ -284,16 +301,40 @@ pub fn merge_shards(shards: &[Shard], zero: StepSums, inputs: usize) -> Result<S
     let chunks = chunk_count(m.trials);
     let mut tree = SumTree::new(chunks);
     let width = sums_width(steps, &zero);
+    // The per-trial tables, each shard into its own rows, in parallel.
+    let (mut rows, mut input_rows) = (Vec::new(), Vec::new());
+    let (mut rest, mut input_rest) = (table.view_mut(), input_table.view_mut());
+    for sh in shards {
+        let [a, b] = sh.manifest.trial_range;
+        let (part, tail) = rest.split_at(Axis(0), (b - a) as usize);
+        rows.push(part);
+        rest = tail;
+        let (part, tail) = input_rest.split_at(Axis(0), (b - a) as usize);
+        input_rows.push(part);
+        input_rest = tail;
+    }
+    shards
+        .par_iter()
+        .zip(rows)
+        .zip(input_rows)
+        .map(|((sh, mut rows), mut input_rows)| {
+            let n = rows.nrows();
+            rows.assign(&read_npy::<f64>(
+                &sh.dir.join(run_files::TRIALS_NPY),
+                [n, NCOLS],
+            )?);
+            if inputs > 0 {
+                let path = sh.dir.join(run_files::INPUTS_NPY);
+                input_rows.assign(&read_npy::<f64>(&path, [n, inputs])?);
+            }
+            Ok(())
+        })
+        .collect::<Vec<Result<(), Error>>>()
+        .into_iter()
+        .collect::<Result<(), Error>>()?;
     for s in shards {
-        let [a, b] = s.manifest.trial_range;
-        let (a, b) = (a as usize, b as usize);
-        let rows = b - a;
-        let part = read_npy::<f64>(&s.dir.join(run_files::TRIALS_NPY), [rows, NCOLS])?;
-        table.slice_mut(s![a..b, ..]).assign(&part);
-        if inputs > 0 {
-            let part = read_npy::<f64>(&s.dir.join(run_files::INPUTS_NPY), [rows, inputs])?;
-            input_table.slice_mut(s![a..b, ..]).assign(&part);
-        }
+        let [a, _] = s.manifest.trial_range;
+        let a = a as usize;
         let count = s.manifest.blocks.len();
         let sums = read_npy::<f64>(&s.dir.join(files::SUMS_NPY), [count, width])?;
         let counts = read_npy::<u64>(&s.dir.join(files::COUNTS_NPY), [count, steps])?;
