@@ -15,12 +15,20 @@ use shortfall::scenario::{self, Model};
 use shortfall::stats::{self, BOOTSTRAP_REPLICATES, Metric, MetricDiff};
 use shortfall::{Error, output};
 
-use super::{CompareArgs, folder, progress};
+use shortfall::report::shard::{GROUP_FORMAT, GROUP_JSON, Group};
+
+use super::run::ShardRun;
+use super::{CompareArgs, ShardArg, folder, progress};
 
 /// One run of the comparison, before it is run.
-struct Entry {
-    label: String,
-    model: Model,
+#[derive(Clone)]
+pub struct Entry {
+    /// Its label, which names its folder.
+    pub label: String,
+    /// Its model.
+    pub model: Model,
+    /// Its scenario as run (what a shard stores).
+    pub toml: String,
 }
 
 /// Runs every scenario (and variant) on the same trials and writes the
@@ -46,76 +54,247 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let (trials, seed) = (models[0].trials, models[0].seed);
-    check_paired_trials(trials)?;
+    check_paired_trials(models[0].trials)?;
+    let out = Finish::of(args);
+    if let Some(shard) = args.shard {
+        return run_shard(args, &entries, shard);
+    }
 
     let dir = output::create_dir(&args.common.out, &format!("compare-{}", entries[0].label))?;
-    let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
-    remove_stale_results(
-        &dir,
-        &labels,
-        &["comparison", "differences", "exceedance_overlay"],
-    );
-    let mut sims: Vec<SimOutput> = Vec::with_capacity(models.len());
-    let mut summaries: Vec<Summary> = Vec::with_capacity(models.len());
-    for (k, (entry, &model)) in entries.iter().zip(&models).enumerate() {
+    let mut runs = Runs::start(&dir, &entries);
+    for (k, entry) in entries.iter().enumerate() {
         let sim = progress::simulate_with_bar(
-            model,
+            &entry.model,
             args.common.threads,
             args.common.quiet,
             format!("{} ({}/{}) ", entry.label, k + 1, entries.len()),
         )?;
-        let summary = summarise(model, &sim);
-        let run_dir = output::create_dir(&dir, &entry.label)?;
-        folder::write(
-            &run_dir,
-            model,
-            &sim,
-            &summary,
-            &folder::Options {
-                csv: args.csv,
-                charts: &[],
-                png_width: args.common.charts.png_width,
-            },
-        )?;
-        sims.push(sim);
-        summaries.push(summary);
+        runs.add(entry, sim, &out)?;
     }
+    runs.finish(&entries, &out, started)
+}
 
-    let diffs: Vec<Vec<MetricDiff>> = sims[1..]
-        .iter()
-        .zip(&summaries[1..])
-        .map(|(sim, s)| {
-            stats::compare(
-                (sims[0].table.view(), &summaries[0].metrics),
-                (sim.table.view(), &s.metrics),
-                seed,
-            )
-        })
-        .collect();
-    // The base run against itself, for its own bootstrap SEs: they then do
-    // not depend on which runs it is compared with (as a sweep's first point).
-    let base_own = stats::compare(
-        (sims[0].table.view(), &summaries[0].metrics),
-        (sims[0].table.view(), &summaries[0].metrics),
-        seed,
-    );
-    let comparison = comparison(&entries, &summaries, &base_own, &diffs, trials, seed);
-    output::write_json(&dir.join(files::COMPARISON_JSON), &comparison)?;
-    output::comparison::write_comparison_csv(&dir.join(files::COMPARISON_CSV), &comparison)?;
-    if !args.common.no_charts {
-        charts(&dir, args, &entries, &sims, &summaries)?;
+/// `compare --shard K/N`: shard K of every run, into
+/// OUT/compare-NAME/shards/LABEL/shard-K-of-N/, with the group's group.json.
+fn run_shard(args: &CompareArgs, entries: &[Entry], shard: ShardArg) -> anyhow::Result<ExitCode> {
+    if args.csv {
+        return Err(Error::Usage(
+            "--csv is for the merged comparison: give it to `shortfall merge`".into(),
+        )
+        .into());
+    }
+    let name = format!("compare-{}", entries[0].label);
+    let shards = args.common.out.join(&name).join("shards");
+    write_group(
+        &shards,
+        &Group {
+            format: GROUP_FORMAT.into(),
+            command: "compare".into(),
+            name,
+            runs: entries.iter().map(|e| e.label.clone()).collect(),
+            shards: shard.n,
+            details: serde_json::Value::Null,
+        },
+    )?;
+    for (i, e) in entries.iter().enumerate() {
+        ShardRun {
+            parent: &shards.join(&e.label),
+            model: &e.model,
+            toml: &e.toml,
+            shard,
+            threads: args.common.threads,
+            quiet: args.common.quiet,
+            label: format!("{} ({}/{}) ", e.label, i + 1, entries.len()),
+            scenario_file: String::new(),
+            overrides: Vec::new(),
+        }
+        .run()?;
     }
     if !args.common.quiet {
-        print!("{}", terminal(&comparison, args.metric));
         println!(
-            "  {} runs in {:.1} s; wrote {}",
+            "shard {} of {} of {} runs; wrote {}",
+            shard.k,
+            shard.n,
             entries.len(),
-            started.elapsed().as_secs_f64(),
-            dir.display()
+            shards.display()
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a group's group.json into `dir` (every shard writes the same
+/// bytes), refusing a folder that holds another group's shards.
+pub fn write_group(dir: &Path, group: &Group) -> Result<(), Error> {
+    let path = dir.join(GROUP_JSON);
+    if let Ok(bytes) = std::fs::read(&path)
+        && let Ok(old) = serde_json::from_slice::<Group>(&bytes)
+        && old != *group
+    {
+        return Err(Error::Usage(format!(
+            "{} holds the shards of another {} (other runs or shard count): give another --out",
+            dir.display(),
+            old.command
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    output::write_json(&path, group)
+}
+
+/// Merges the shards of a comparison (`compare --shard`, the group in
+/// `shards`) into OUT/compare-NAME/, as `compare` writes it in one piece.
+pub fn merge_group(
+    group: &Group,
+    shards: &Path,
+    out_dir: &Path,
+    out: &Finish<'_>,
+    started: Instant,
+) -> anyhow::Result<ExitCode> {
+    // Every run's shards are checked before anything is written.
+    let checked = super::merge::checked_runs(group, shards)?;
+    let entries: Vec<Entry> = checked.iter().map(|(e, _)| e.clone()).collect();
+    let dir = output::create_dir(out_dir, &group.name)?;
+    let mut runs = Runs::start(&dir, &entries);
+    for (entry, list) in &checked {
+        runs.add(entry, super::merge::merged(entry, list)?, out)?;
+    }
+    runs.finish(&entries, out, started)
+}
+
+/// How a comparison's results are written (from `compare` or from a merge
+/// of its shards).
+pub struct Finish<'a> {
+    /// Also write each run's trials.csv.
+    pub csv: bool,
+    /// Chart formats (none: no charts).
+    pub formats: &'a [shortfall::report::Format],
+    /// PNG width.
+    pub png_width: u32,
+    /// Nothing on the terminal.
+    pub quiet: bool,
+    /// The metric of the terminal summary.
+    pub metric: Metric,
+}
+
+impl Finish<'_> {
+    /// A sweep's settings.
+    pub fn of_sweep(args: &super::SweepArgs) -> Finish<'_> {
+        Finish::from_common(&args.common, false, args.metric)
+    }
+
+    fn of(args: &CompareArgs) -> Finish<'_> {
+        Finish::from_common(&args.common, args.csv, args.metric)
+    }
+
+    fn from_common(common: &super::Common, csv: bool, metric: Metric) -> Finish<'_> {
+        Finish {
+            csv,
+            formats: if common.no_charts {
+                &[]
+            } else {
+                &common.charts.format
+            },
+            png_width: common.charts.png_width,
+            quiet: common.quiet,
+            metric,
+        }
+    }
+}
+
+/// A comparison's runs as they are simulated (or merged), each written to
+/// its folder as it comes.
+pub struct Runs<'a> {
+    dir: &'a Path,
+    sims: Vec<SimOutput>,
+    summaries: Vec<Summary>,
+}
+
+impl<'a> Runs<'a> {
+    /// Starts a comparison in `dir`, removing results of an earlier one that
+    /// this one will not rewrite.
+    pub fn start(dir: &'a Path, entries: &[Entry]) -> Runs<'a> {
+        let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
+        remove_stale_results(
+            dir,
+            &labels,
+            &["comparison", "differences", "exceedance_overlay"],
+        );
+        Runs {
+            dir,
+            sims: Vec::with_capacity(entries.len()),
+            summaries: Vec::with_capacity(entries.len()),
+        }
+    }
+
+    /// The next run's result: summarised and written to its folder.
+    pub fn add(&mut self, entry: &Entry, sim: SimOutput, out: &Finish<'_>) -> Result<(), Error> {
+        let summary = summarise(&entry.model, &sim);
+        let run_dir = output::create_dir(self.dir, &entry.label)?;
+        folder::write(
+            &run_dir,
+            &entry.model,
+            &sim,
+            &summary,
+            &folder::Options {
+                csv: out.csv,
+                charts: &[],
+                png_width: out.png_width,
+            },
+        )?;
+        self.sims.push(sim);
+        self.summaries.push(summary);
+        Ok(())
+    }
+
+    /// Every run against the first: comparison.json, comparison.csv, the
+    /// charts and the terminal summary.
+    pub fn finish(
+        self,
+        entries: &[Entry],
+        out: &Finish<'_>,
+        started: Instant,
+    ) -> anyhow::Result<ExitCode> {
+        let Runs {
+            dir,
+            sims,
+            summaries,
+        } = self;
+        let (trials, seed) = (entries[0].model.trials, entries[0].model.seed);
+        let diffs: Vec<Vec<MetricDiff>> = sims[1..]
+            .iter()
+            .zip(&summaries[1..])
+            .map(|(sim, s)| {
+                stats::compare(
+                    (sims[0].table.view(), &summaries[0].metrics),
+                    (sim.table.view(), &s.metrics),
+                    seed,
+                )
+            })
+            .collect();
+        // The base run against itself, for its own bootstrap SEs: they then
+        // do not depend on which runs it is compared with (as a sweep's
+        // first point).
+        let base_own = stats::compare(
+            (sims[0].table.view(), &summaries[0].metrics),
+            (sims[0].table.view(), &summaries[0].metrics),
+            seed,
+        );
+        let comparison = comparison(entries, &summaries, &base_own, &diffs, trials, seed);
+        output::write_json(&dir.join(files::COMPARISON_JSON), &comparison)?;
+        output::comparison::write_comparison_csv(&dir.join(files::COMPARISON_CSV), &comparison)?;
+        if !out.formats.is_empty() {
+            charts(dir, out, entries, &sims, &summaries)?;
+        }
+        if !out.quiet {
+            print!("{}", terminal(&comparison, out.metric));
+            println!(
+                "  {} runs in {:.1} s; wrote {}",
+                entries.len(),
+                started.elapsed().as_secs_f64(),
+                dir.display()
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 /// The runs to make: each file, then each variant of the first file; all
@@ -135,10 +314,11 @@ fn entries(args: &CompareArgs) -> anyhow::Result<Vec<Entry>> {
     ));
     let mut entries = Vec::new();
     for file in &args.scenarios {
-        let model = scenario::load_model(file, &common)?;
+        let (s, model) = scenario::load_with_model(file, &common)?;
         entries.push(Entry {
             label: model.name.clone(),
             model,
+            toml: scenario::canonical_toml(&s).map_err(anyhow::Error::msg)?,
         });
     }
     let variants = args
@@ -158,10 +338,14 @@ fn entries(args: &CompareArgs) -> anyhow::Result<Vec<Entry>> {
         // which no variant may change.
         all.splice(all.len() - 2..all.len() - 2, sets);
         let file = &args.scenarios[0];
-        let model = scenario::load_model(file, &all).map_err(|err| {
+        let (s, model) = scenario::load_with_model(file, &all).map_err(|err| {
             anyhow::Error::new(err).context(format!("run {name} ({})", file.display()))
         })?;
-        entries.push(Entry { label: name, model });
+        entries.push(Entry {
+            label: name,
+            model,
+            toml: scenario::canonical_toml(&s).map_err(anyhow::Error::msg)?,
+        });
     }
     // A label names a folder: the same name twice gets a suffix, so that no
     // run overwrites another's folder.
@@ -334,7 +518,7 @@ fn comparison(
 /// differences in shortfall.
 fn charts(
     dir: &Path,
-    args: &CompareArgs,
+    out: &Finish<'_>,
     entries: &[Entry],
     sims: &[SimOutput],
     summaries: &[Summary],
@@ -357,8 +541,8 @@ fn charts(
             shortfall_sorted: stats::sorted_total(sim.column(Column::Shortfall)),
         })
         .collect();
-    let formats = &args.common.charts.format;
-    let width = args.common.charts.png_width;
+    let formats = out.formats;
+    let width = out.png_width;
     exceedance_overlay(
         &dir.join("exceedance_overlay"),
         formats,

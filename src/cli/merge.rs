@@ -4,10 +4,14 @@ use std::process::ExitCode;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use shortfall::engine::StepSums;
-use shortfall::output::shard::{check_shards, merge_shards};
+use std::path::{Path, PathBuf};
+
+use shortfall::output::shard::{Shard, check_shards, merge_shards};
 use shortfall::report::{RunInfo, files, shard, summarise};
+use shortfall::scenario::Model;
 use shortfall::{Error, output, scenario};
 
+use super::compare::{Entry, Finish};
 use super::{MergeArgs, folder, terminal};
 
 /// Checks the shards, merges them and writes the files of the whole run.
@@ -31,17 +35,15 @@ fn merge_in_pool(
     started: Instant,
     started_unix: u64,
 ) -> anyhow::Result<ExitCode> {
+    if let [one] = &args.shards[..] {
+        let path = one.join(shard::GROUP_JSON);
+        if path.exists() {
+            return merge_group(args, one, &path, started);
+        }
+    }
     // Everything is checked and read before the output folder is made.
     let shards = check_shards(&args.shards)?;
-    let stored = shards[0].dir.join(shard::files::SCENARIO_TOML);
-    let model = scenario::load_model(&stored, &[])?;
-    if !shards[0].manifest.matches(&model) {
-        return Err(Error::BadFile {
-            path: stored,
-            message: "is not the scenario the shards' manifests name (its SHA-256, trials, seed or steps differ)".into(),
-        }
-        .into());
-    }
+    let model = model_of(&shards)?;
     let sim = merge_shards(&shards, StepSums::new(&model), model.inputs.len())?;
     let read_seconds = started.elapsed().as_secs_f64();
 
@@ -104,4 +106,128 @@ fn merge_in_pool(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The model of checked shards, from the scenario the first one stores.
+fn model_of(shards: &[Shard]) -> Result<Model, Error> {
+    let stored = shards[0].dir.join(shard::files::SCENARIO_TOML);
+    let model = scenario::load_model(&stored, &[])?;
+    if !shards[0].manifest.matches(&model) {
+        return Err(Error::BadFile {
+            path: stored,
+            message: "is not the scenario the shards' manifests name (its SHA-256, trials, seed or steps differ)".into(),
+        });
+    }
+    Ok(model)
+}
+
+/// Every run of a group, with its checked shards: all are checked before
+/// anything is merged or written.
+pub fn checked_runs(
+    group: &shard::Group,
+    shards: &Path,
+) -> Result<Vec<(Entry, Vec<Shard>)>, Error> {
+    let mut checked = Vec::with_capacity(group.runs.len());
+    for label in &group.runs {
+        let dirs = shard_dirs(&shards.join(label), group.shards)?;
+        let list = check_shards(&dirs)?;
+        let entry = entry_of(label, &list)?;
+        checked.push((entry, list));
+    }
+    Ok(checked)
+}
+
+/// One run of a group, merged from its checked shards.
+pub fn merged(entry: &Entry, shards: &[Shard]) -> Result<shortfall::engine::SimOutput, Error> {
+    merge_shards(
+        shards,
+        StepSums::new(&entry.model),
+        entry.model.inputs.len(),
+    )
+}
+
+/// A run of a comparison or sweep, from its checked shards.
+pub fn entry_of(label: &str, shards: &[Shard]) -> Result<Entry, Error> {
+    let model = model_of(shards)?;
+    let path = shards[0].dir.join(shard::files::SCENARIO_TOML);
+    let toml = std::fs::read_to_string(&path).map_err(|source| Error::Read { path, source })?;
+    Ok(Entry {
+        label: label.to_string(),
+        model,
+        toml,
+    })
+}
+
+/// The shard folders of one run of a group: `parent/shard-K-of-N` for the
+/// group's `N` (whichever are there; the check lists the missing ones).
+pub fn shard_dirs(parent: &Path, n: u64) -> Result<Vec<PathBuf>, Error> {
+    let suffix = format!("-of-{n}");
+    let entries = std::fs::read_dir(parent).map_err(|source| Error::Read {
+        path: parent.to_path_buf(),
+        source,
+    })?;
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|f| f.to_str())
+                .is_some_and(|f| f.starts_with("shard-") && f.ends_with(&suffix))
+        })
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        return Err(Error::Usage(format!(
+            "no shards of {n} in {}",
+            parent.display()
+        )));
+    }
+    Ok(dirs)
+}
+
+/// Merges the shards of a comparison or sweep: `dir` holds its group.json.
+fn merge_group(
+    args: &MergeArgs,
+    dir: &Path,
+    path: &Path,
+    started: Instant,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let group: shard::Group = serde_json::from_slice(&bytes).map_err(|e| Error::BadFile {
+        path: path.to_path_buf(),
+        message: format!("not a group of shards: {e}"),
+    })?;
+    if group.format != shard::GROUP_FORMAT {
+        return Err(Error::BadFile {
+            path: path.to_path_buf(),
+            message: format!(
+                "format \"{}\", expected \"{}\"",
+                group.format,
+                shard::GROUP_FORMAT
+            ),
+        }
+        .into());
+    }
+    let out = Finish {
+        csv: args.csv,
+        formats: if args.no_charts {
+            &[]
+        } else {
+            &args.charts.format
+        },
+        png_width: args.charts.png_width,
+        quiet: args.quiet,
+        metric: args.metric,
+    };
+    match group.command.as_str() {
+        "compare" => super::compare::merge_group(&group, dir, &args.out, &out, started),
+        "sweep" => super::sweep::merge_group(&group, dir, &args.out, &out, started),
+        other => Err(Error::BadFile {
+            path: path.to_path_buf(),
+            message: format!("shards of `{other}`, which merge does not know"),
+        }
+        .into()),
+    }
 }

@@ -103,6 +103,10 @@ pub struct SweepArgs {
     /// cvar95 or cost (the CSV files hold every metric where they can).
     #[arg(long, default_value = "eue")]
     pub metric: shortfall::stats::Metric,
+    /// Run only shard K of N of every point (K from 0), into
+    /// OUT/sweep-NAME/shards/, for `shortfall merge OUT/sweep-NAME/shards`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<ShardArg>,
 }
 
 /// What every command that runs scenarios shares: where to write, the
@@ -170,6 +174,10 @@ pub struct CompareArgs {
     /// cvar95 or cost (the CSV files hold every metric where they can).
     #[arg(long, default_value = "eue")]
     pub metric: shortfall::stats::Metric,
+    /// Run only shard K of N of every run (K from 0), into
+    /// OUT/compare-NAME/shards/, for `shortfall merge OUT/compare-NAME/shards`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<ShardArg>,
 }
 
 /// Options of `shortfall table`.
@@ -260,7 +268,8 @@ pub const MAX_SHARDS: u64 = 1_000_000;
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The shard folders (`OUT/NAME/shard-K-of-N`), every shard of one run,
-    /// in any order.
+    /// in any order; or the `shards` folder of a sharded compare or sweep
+    /// (`OUT/compare-NAME/shards`).
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
     /// Folder under which the merged results folder (named after the
@@ -270,6 +279,10 @@ pub struct MergeArgs {
     /// Also write the per-trial table as trials.csv.
     #[arg(long)]
     pub csv: bool,
+    /// For the shards of a comparison or sweep: the metric of the terminal
+    /// summary and charts, as for those commands.
+    #[arg(long, default_value = "eue")]
+    pub metric: shortfall::stats::Metric,
     /// Worker threads for the statistics and charts (default: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,

@@ -93,11 +93,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 
 /// `run --shard K/N`: runs the shard's trials and writes its folder,
 /// OUT/NAME/shard-K-of-N/, for `shortfall merge`.
-fn run_shard(args: &RunArgs, ShardArg { k, n }: ShardArg) -> anyhow::Result<ExitCode> {
-    let started = Instant::now();
-    let started_unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+fn run_shard(args: &RunArgs, shard: ShardArg) -> anyhow::Result<ExitCode> {
     if args.csv {
         return Err(Error::Usage(
             "--csv is for the merged run: give it to `shortfall merge`".into(),
@@ -107,56 +103,104 @@ fn run_shard(args: &RunArgs, ShardArg { k, n }: ShardArg) -> anyhow::Result<Exit
     let sets = args.common.sets(&args.sets);
     let (scenario, model) = scenario::load_with_model(&args.scenario, &sets)?;
     let text = scenario::canonical_toml(&scenario).map_err(anyhow::Error::msg)?;
-    let range = shard_range(model.trials, k, n);
-    let t0 = Instant::now();
-    let sim = progress::simulate_range_with_bar(
-        &model,
-        range.clone(),
-        args.common.threads,
-        args.common.quiet,
-        format!("shard {k}/{n} "),
-    )?;
-    let simulate_seconds = t0.elapsed().as_secs_f64();
-    let dir = output::create_dir(
-        &args.common.out.join(&model.name),
-        &format!("shard-{k}-of-{n}"),
-    )?;
-    let t2 = Instant::now();
-    let manifest = shortfall::report::shard::Manifest::new(&model, &sim, (k, n));
-    output::shard::write_shard(&dir, manifest, &text, &sim)?;
-    let threads = if args.common.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        args.common.threads
-    };
-    let trials = range.end - range.start;
-    let info = RunInfo {
-        version: shortfall::VERSION.to_string(),
-        threads,
-        trials,
-        simulate_seconds,
-        statistics_seconds: 0.0,
-        write_seconds: t2.elapsed().as_secs_f64(),
-        charts_seconds: 0.0,
-        total_seconds: started.elapsed().as_secs_f64(),
-        trials_per_second: trials as f64 / simulate_seconds.max(1e-9),
-        started_unix,
+    let shard_run = ShardRun {
+        parent: &args.common.out.join(&model.name),
+        model: &model,
+        toml: &text,
+        shard,
+        threads: args.common.threads,
+        quiet: args.common.quiet,
+        label: String::new(),
         scenario_file: args.scenario.display().to_string(),
-        overrides: sets,
-        shard: Some([k, n]),
-        merged_shards: None,
+        overrides: sets.clone(),
     };
-    output::write_json(&dir.join(files::RUN_JSON), &info)?;
+    let (dir, info) = shard_run.run()?;
     if !args.common.quiet {
+        let range = shard_range(model.trials, shard.k, shard.n);
         println!(
-            "{} shard {k} of {n}: trials {}..{} of {} ({:.0} trials/s on {threads} threads); wrote {}",
+            "{} shard {} of {}: trials {}..{} of {} ({:.0} trials/s on {} threads); wrote {}",
             model.name,
+            shard.k,
+            shard.n,
             range.start,
             range.end,
             model.trials,
             info.trials_per_second,
+            info.threads,
             dir.display()
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One shard of one run, to be run and written to `parent/shard-K-of-N/`.
+pub struct ShardRun<'a> {
+    /// The folder that holds the run's shards.
+    pub parent: &'a std::path::Path,
+    /// The run's model.
+    pub model: &'a shortfall::scenario::Model,
+    /// Its scenario as run ([`scenario::canonical_toml`]).
+    pub toml: &'a str,
+    /// Which shard.
+    pub shard: ShardArg,
+    /// Worker threads.
+    pub threads: usize,
+    /// No progress bar.
+    pub quiet: bool,
+    /// Progress bar label.
+    pub label: String,
+    /// For run.json: the scenario file as given.
+    pub scenario_file: String,
+    /// For run.json: the overrides.
+    pub overrides: Vec<String>,
+}
+
+impl ShardRun<'_> {
+    /// Simulates the shard's trials and writes its folder (run.json last).
+    pub fn run(self) -> anyhow::Result<(std::path::PathBuf, RunInfo)> {
+        let started = Instant::now();
+        let started_unix = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let ShardArg { k, n } = self.shard;
+        let model = self.model;
+        let range = shard_range(model.trials, k, n);
+        let t0 = Instant::now();
+        let sim = progress::simulate_range_with_bar(
+            model,
+            range.clone(),
+            self.threads,
+            self.quiet,
+            format!("{}shard {k}/{n} ", self.label),
+        )?;
+        let simulate_seconds = t0.elapsed().as_secs_f64();
+        let dir = output::create_dir(self.parent, &format!("shard-{k}-of-{n}"))?;
+        let t2 = Instant::now();
+        let manifest = shortfall::report::shard::Manifest::new(model, &sim, (k, n));
+        output::shard::write_shard(&dir, manifest, self.toml, &sim)?;
+        let threads = if self.threads == 0 {
+            rayon::current_num_threads()
+        } else {
+            self.threads
+        };
+        let trials = range.end - range.start;
+        let info = RunInfo {
+            version: shortfall::VERSION.to_string(),
+            threads,
+            trials,
+            simulate_seconds,
+            statistics_seconds: 0.0,
+            write_seconds: t2.elapsed().as_secs_f64(),
+            charts_seconds: 0.0,
+            total_seconds: started.elapsed().as_secs_f64(),
+            trials_per_second: trials as f64 / simulate_seconds.max(1e-9),
+            started_unix,
+            scenario_file: self.scenario_file,
+            overrides: self.overrides,
+            shard: Some([k, n]),
+            merged_shards: None,
+        };
+        output::write_json(&dir.join(files::RUN_JSON), &info)?;
+        Ok((dir, info))
+    }
 }

@@ -15,14 +15,17 @@ use shortfall::scenario;
 use shortfall::stats::{self, Metric};
 use shortfall::{Error, atomic, output};
 
-use super::compare::split_top_level;
-use super::{SweepArgs, progress};
+use shortfall::report::shard::{GROUP_FORMAT, GROUP_JSON, Group};
+
+use super::compare::{Finish, split_top_level};
+use super::run::ShardRun;
+use super::{ShardArg, SweepArgs, progress};
 
 /// The most points a sweep (or one swept field) may have.
 const MAX_POINTS: usize = 10_000;
 
 /// A swept parameter: its path and the values, as `--set` text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Axis {
     /// The field's path, e.g. `substitute.spot.capacity`.
     pub path: String,
@@ -67,12 +70,16 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
     };
     // Every point's model first: a bad value stops the sweep before any run.
     let mut models = Vec::with_capacity(points.len());
+    let mut tomls = Vec::with_capacity(points.len());
     for (k, p) in points.iter().enumerate() {
         let sets = sets_of(p);
-        let m = scenario::load_model(&args.scenario, &sets).map_err(|err| {
+        let (s, m) = scenario::load_with_model(&args.scenario, &sets).map_err(|err| {
             let swept: Vec<&String> = sets.iter().skip(common.len()).collect();
             anyhow::Error::new(err).context(format!("point {k} ({swept:?})"))
         })?;
+        if args.shard.is_some() {
+            tomls.push(scenario::canonical_toml(&s).map_err(anyhow::Error::msg)?);
+        }
         models.push(m);
     }
     let (trials, seed) = (models[0].trials, models[0].seed);
@@ -85,10 +92,11 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
 
-    // The first point's trials are kept for the paired differences; the
-    // others are compared as they finish and dropped.
-    let mut first: Option<(SimOutput, Summary)> = None;
-    let mut rows: Vec<Row> = Vec::with_capacity(points.len());
+    if let Some(shard) = args.shard {
+        return run_shard(args, &axes, &models, &tomls, shard);
+    }
+    let out = Finish::of_sweep(args);
+    let mut sweep = Points::default();
     for (k, (point, model)) in points.iter().zip(&models).enumerate() {
         let sim = progress::simulate_with_bar(
             model,
@@ -96,16 +104,34 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
             args.common.quiet,
             format!("point {}/{} ", k + 1, points.len()),
         )?;
+        sweep.add(point, model, sim);
+    }
+    sweep.finish(&args.common.out, &axes, &out, started)
+}
+
+/// A sweep's points as they are simulated (or merged). The first point's
+/// trials are kept for the paired differences; the others are compared as
+/// they finish and dropped.
+#[derive(Default)]
+pub struct Points {
+    first: Option<(SimOutput, Summary)>,
+    rows: Vec<Row>,
+}
+
+impl Points {
+    /// The next point's result.
+    pub fn add(&mut self, point: &[usize], model: &shortfall::scenario::Model, sim: SimOutput) {
+        let seed = model.seed;
         let summary = summarise(model, &sim);
-        let row = match &first {
+        let row = match &self.first {
             None => {
                 let diffs = stats::compare(
                     (sim.table.view(), &summary.metrics),
                     (sim.table.view(), &summary.metrics),
                     seed,
                 );
-                let row = Row::new(point.clone(), &diffs, true);
-                first = Some((sim, summary));
+                let row = Row::new(point.to_vec(), &diffs, true);
+                self.first = Some((sim, summary));
                 row
             }
             Some((sim0, s0)) => {
@@ -114,29 +140,129 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
                     (sim.table.view(), &summary.metrics),
                     seed,
                 );
-                Row::new(point.clone(), &diffs, false)
+                Row::new(point.to_vec(), &diffs, false)
             }
         };
-        rows.push(row);
+        self.rows.push(row);
     }
-    let (_, s0) = first.expect("at least one point");
-    let dir = output::create_dir(&args.common.out, &format!("sweep-{}", s0.scenario))?;
-    super::compare::remove_stale_results(&dir, &[], &["sweep"]);
-    write_csv(&dir.join("sweep.csv"), &axes, &rows)?;
-    if !args.common.no_charts {
-        chart(&dir, args, &axes, &rows, &s0)?;
+
+    /// Writes OUT/sweep-NAME/: sweep.csv, the chart, the terminal summary.
+    pub fn finish(
+        self,
+        out_dir: &Path,
+        axes: &[Axis],
+        out: &Finish<'_>,
+        started: Instant,
+    ) -> anyhow::Result<ExitCode> {
+        let Points { first, rows } = self;
+        let (sim0, s0) = first.expect("at least one point");
+        let dir = output::create_dir(out_dir, &format!("sweep-{}", s0.scenario))?;
+        super::compare::remove_stale_results(&dir, &[], &["sweep"]);
+        write_csv(&dir.join("sweep.csv"), axes, &rows)?;
+        if !out.formats.is_empty() {
+            chart(&dir, out, axes, &rows, &s0)?;
+        }
+        if !out.quiet {
+            print!("{}", terminal(axes, &rows, out.metric, &s0));
+            println!(
+                "  {} points of {} trials in {:.1} s; wrote {}",
+                rows.len(),
+                sim0.len(),
+                started.elapsed().as_secs_f64(),
+                dir.display()
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// The label (shard folder) of point `k`.
+fn point_label(k: usize) -> String {
+    format!("point-{k}")
+}
+
+/// `sweep --shard K/N`: shard K of every point, into
+/// OUT/sweep-NAME/shards/point-I/shard-K-of-N/, with the group's group.json.
+fn run_shard(
+    args: &SweepArgs,
+    axes: &[Axis],
+    models: &[shortfall::scenario::Model],
+    tomls: &[String],
+    shard: ShardArg,
+) -> anyhow::Result<ExitCode> {
+    let name = format!("sweep-{}", models[0].name);
+    let shards = args.common.out.join(&name).join("shards");
+    let points = models.len();
+    super::compare::write_group(
+        &shards,
+        &Group {
+            format: GROUP_FORMAT.into(),
+            command: "sweep".into(),
+            name,
+            runs: (0..points).map(point_label).collect(),
+            shards: shard.n,
+            details: serde_json::to_value(axes).map_err(anyhow::Error::msg)?,
+        },
+    )?;
+    for (k, (model, toml)) in models.iter().zip(tomls).enumerate() {
+        ShardRun {
+            parent: &shards.join(point_label(k)),
+            model,
+            toml,
+            shard,
+            threads: args.common.threads,
+            quiet: args.common.quiet,
+            label: format!("point {}/{points} ", k + 1),
+            scenario_file: String::new(),
+            overrides: Vec::new(),
+        }
+        .run()?;
     }
     if !args.common.quiet {
-        print!("{}", terminal(&axes, &rows, args.metric, &s0));
         println!(
-            "  {} points of {} trials in {:.1} s; wrote {}",
-            rows.len(),
-            trials,
-            started.elapsed().as_secs_f64(),
-            dir.display()
+            "shard {} of {} of {} points; wrote {}",
+            shard.k,
+            shard.n,
+            points,
+            shards.display()
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Merges the shards of a sweep (`sweep --shard`, the group in `shards`)
+/// into OUT/sweep-NAME/, as `sweep` writes it in one piece.
+pub fn merge_group(
+    group: &Group,
+    shards: &Path,
+    out_dir: &Path,
+    out: &Finish<'_>,
+    started: Instant,
+) -> anyhow::Result<ExitCode> {
+    let axes: Vec<Axis> =
+        serde_json::from_value(group.details.clone()).map_err(|e| Error::BadFile {
+            path: shards.join(GROUP_JSON),
+            message: format!("not a sweep's grid: {e}"),
+        })?;
+    let points = grid(&axes);
+    if points.len() != group.runs.len() {
+        return Err(Error::BadFile {
+            path: shards.join(GROUP_JSON),
+            message: format!(
+                "{} points in the grid, {} runs",
+                points.len(),
+                group.runs.len()
+            ),
+        }
+        .into());
+    }
+    // Every point's shards are checked before anything is merged.
+    let checked = super::merge::checked_runs(group, shards)?;
+    let mut sweep = Points::default();
+    for (point, (entry, list)) in points.iter().zip(&checked) {
+        sweep.add(point, &entry.model, super::merge::merged(entry, list)?);
+    }
+    sweep.finish(out_dir, &axes, out, started)
 }
 
 /// Splits the `--set`s into swept axes (several values, or a range) and
@@ -314,14 +440,14 @@ fn csv_cell(v: &str) -> String {
 /// of the second (further parameters: one line per combination).
 fn chart(
     dir: &Path,
-    args: &SweepArgs,
+    out: &Finish<'_>,
     axes: &[Axis],
     rows: &[Row],
     s0: &Summary,
 ) -> Result<(), Error> {
     let m = Metric::ALL
         .iter()
-        .position(|x| *x == args.metric)
+        .position(|x| *x == out.metric)
         .expect("a metric");
     // The x axis: the first parameter's values as numbers, or their index.
     let numeric: Option<Vec<f64>> = axes[0].values.iter().map(|v| v.parse().ok()).collect();
@@ -344,7 +470,7 @@ fn chart(
             }),
         }
     }
-    let unit = match args.metric {
+    let unit = match out.metric {
         Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" ({})", s0.unit),
         Metric::Lole => format!(" ({}s)", s0.step),
         Metric::Probability => String::new(),
@@ -364,11 +490,11 @@ fn chart(
         format!("{} (value number)", axes[0].path)
     };
     sweep_chart(
-        &dir.join(format!("sweep_{}", args.metric.name())),
-        &args.common.charts.format,
-        args.common.charts.png_width,
+        &dir.join(format!("sweep_{}", out.metric.name())),
+        out.formats,
+        out.png_width,
         &meta,
-        (&x_label, &format!("{}{unit}", args.metric.label())),
+        (&x_label, &format!("{}{unit}", out.metric.label())),
         &lines,
     )?;
     Ok(())

@@ -243,6 +243,7 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<Shard>, Error> {
             s.manifest
                 .files
                 .iter()
+                .filter(|(name, _)| !VERIFIED_AS_READ.contains(&name.as_str()))
                 .map(|(name, hash)| (s.dir.join(name), hash))
         })
         .collect();
@@ -319,13 +320,14 @@ pub fn merge_shards(shards: &[Shard], zero: StepSums, inputs: usize) -> Result<S
         .zip(input_rows)
         .map(|((sh, mut rows), mut input_rows)| {
             let n = rows.nrows();
-            rows.assign(&read_npy::<f64>(
-                &sh.dir.join(run_files::TRIALS_NPY),
-                [n, NCOLS],
-            )?);
+            let hash = |name: &str| sh.manifest.files.get(name).map(String::as_str);
+            let name = run_files::TRIALS_NPY;
+            let path = sh.dir.join(name);
+            rows.assign(&read_npy_checked::<f64>(&path, [n, NCOLS], hash(name))?);
             if inputs > 0 {
-                let path = sh.dir.join(run_files::INPUTS_NPY);
-                input_rows.assign(&read_npy::<f64>(&path, [n, inputs])?);
+                let name = run_files::INPUTS_NPY;
+                let path = sh.dir.join(name);
+                input_rows.assign(&read_npy_checked::<f64>(&path, [n, inputs], hash(name))?);
             }
             Ok(())
         })
@@ -448,6 +450,67 @@ fn read_npy<A: ndarray_npy::ReadableElement>(
     Ok(a)
 }
 
+/// The big files, whose SHA-256 is checked as they are read (one pass over
+/// them instead of two); the merge writes nothing before it has read them.
+const VERIFIED_AS_READ: [&str; 2] = [run_files::TRIALS_NPY, run_files::INPUTS_NPY];
+
+/// Reads a 2-D .npy file of the given shape, checking on the way that its
+/// SHA-256 is `expected`.
+fn read_npy_checked<A: ndarray_npy::ReadableElement>(
+    path: &Path,
+    shape: [usize; 2],
+    expected: Option<&str>,
+) -> Result<Array2<A>, Error> {
+    /// Hashes what passes through it.
+    struct Hashing<R> {
+        inner: R,
+        hasher: Sha256,
+    }
+    impl<R: io::Read> io::Read for Hashing<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.hasher.update(&buf[..n]);
+            Ok(n)
+        }
+    }
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader = Hashing {
+        inner: io::BufReader::with_capacity(1 << 20, file),
+        hasher: Sha256::new(),
+    };
+    let bad = |message: String| Error::BadFile {
+        path: path.to_path_buf(),
+        message,
+    };
+    let parsed = Array2::<A>::read_npy(&mut reader);
+    // The rest of the file too, so that the hash covers every byte.
+    io::copy(&mut reader, &mut io::sink()).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let got = hex(&reader.hasher.finalize());
+    if let Some(expected) = expected
+        && got != expected
+    {
+        return Err(bad(format!(
+            "damaged: its SHA-256 is {got}, the manifest recorded {expected}"
+        )));
+    }
+    let a = parsed.map_err(|e| bad(e.to_string()))?;
+    if a.shape() != shape {
+        return Err(bad(format!("shape {:?}, expected {shape:?}", a.shape())));
+    }
+    Ok(a)
+}
+
+/// Lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A file's SHA-256 as lowercase hex.
 fn sha256_file(path: &Path) -> Result<String, Error> {
     let mut file = std::fs::File::open(path).map_err(|source| Error::Read {
@@ -466,9 +529,5 @@ fn sha256_file(path: &Path) -> Result<String, Error> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex(&hasher.finalize()))
 }

@@ -97,3 +97,29 @@ impl Manifest {
             && model.steps == self.steps
     }
 }
+
+/// The shards of a command that runs several scenarios on the same trials
+/// (`compare`, `sweep`): `group.json` in its `shards` folder, beside one
+/// folder of run shards per run (`shards/LABEL/shard-K-of-N/`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Group {
+    /// Always [`GROUP_FORMAT`].
+    pub format: String,
+    /// The command: `compare` or `sweep`.
+    pub command: String,
+    /// The results folder's name (`compare-NAME`, `sweep-NAME`).
+    pub name: String,
+    /// The runs, in order: each one's label, which names its folder.
+    pub runs: Vec<String>,
+    /// The number of shards `N`.
+    pub shards: u64,
+    /// What else the command needs to write its results (a sweep's grid).
+    #[serde(default)]
+    pub details: serde_json::Value,
+}
+
+/// [`Group`]'s format tag.
+pub const GROUP_FORMAT: &str = "shortfall shard group 1";
+
+/// The file that makes a folder a group of shards.
+pub const GROUP_JSON: &str = "group.json";

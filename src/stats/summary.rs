@@ -228,12 +228,32 @@ fn from_total_key(k: u64) -> f64 {
     f64::from_bits(if k & SIGN != 0 { k & !SIGN } else { !k })
 }
 
-/// `values` rearranged (by `f64::total_cmp`) so that position `i` holds the
-/// value a full sort would put there for every `i` in `at`, and so do all
-/// the positions of `sorted`, which must start at 0 or end at `values.len()`
-/// (its inner end, resp. start, must be in `at` or be the other end). Costs
-/// about `n · log₂ |at|` plus the sort of `sorted`, instead of `n · log₂ n`.
-fn partly_sorted(values: &[f64], at: &[usize], sorted: std::ops::Range<usize>) -> Vec<f64> {
+/// A column's keys ([`total_key`]) read back as values.
+#[derive(Clone, Copy)]
+struct Keys<'a>(&'a [u64]);
+
+impl Keys<'_> {
+    /// The value at position `i`.
+    fn at(self, i: usize) -> f64 {
+        from_total_key(self.0[i])
+    }
+
+    /// The values of positions `range`, in order.
+    fn values(self, range: std::ops::Range<usize>) -> impl Iterator<Item = f64> + Clone {
+        self.0[range].iter().map(|k| from_total_key(*k))
+    }
+
+    fn len(self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Rearranges `keys` so that position `i` holds the key a full sort would
+/// put there for every `i` in `at`, and so do all the positions of
+/// `sorted`, which must start at 0 or end at `keys.len()` (its inner end,
+/// resp. start, must be in `at` or be the other end). Costs about
+/// `n · log₂ |at|` plus the sort of `sorted`, instead of `n · log₂ n`.
+fn partly_sort(keys: &mut [u64], at: &[usize], sorted: std::ops::Range<usize>) {
     /// Places the order statistics `idx` (ascending, relative to `a`).
     fn select(a: &mut [u64], idx: &[usize]) {
         if idx.is_empty() || a.is_empty() {
@@ -246,7 +266,6 @@ fn partly_sorted(values: &[f64], at: &[usize], sorted: std::ops::Range<usize>) -
         let upper: Vec<usize> = idx[m + 1..].iter().map(|i| i - base).collect();
         select(right, &upper);
     }
-    let mut keys: Vec<u64> = values.iter().map(|x| total_key(*x)).collect();
     // Columns of shortfalls are mostly zeros, their minimum: those go to
     // the front in one pass (they are the lowest, all equal, so in sorted
     // order already) and only the rest is selected in.
@@ -267,17 +286,35 @@ fn partly_sorted(values: &[f64], at: &[usize], sorted: std::ops::Range<usize>) -
     idx.dedup();
     select(&mut keys[lowest..], &idx);
     keys[sorted.start.max(lowest).min(sorted.end)..sorted.end].sort_unstable();
-    keys.into_iter().map(from_total_key).collect()
 }
 
 /// Statistics of one column. `lower_is_worse` selects the tail for CVaR.
 /// `ci_ranks` are from [`quantile_ci_ranks`] for each of [`QUANTILES`].
+#[cfg(test)]
 fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]) -> ColumnStats {
-    let n = values.len();
+    let mut keys: Vec<u64> = values.iter().map(|x| total_key(*x)).collect();
+    column_stats_of_keys(&mut keys, lower_is_worse, ci_ranks)
+}
+
+/// [`column_stats`] of a column given as its [`total_key`]s, in trial order
+/// (they are reordered in place).
+fn column_stats_of_keys(
+    keys: &mut [u64],
+    lower_is_worse: bool,
+    ci_ranks: &[(u64, u64); 5],
+) -> ColumnStats {
+    let n = keys.len();
     let nf = n as f64;
-    let mean = values.iter().sum::<f64>() / nf;
+    // In trial order, before the keys are reordered.
+    let mean = keys.iter().map(|k| from_total_key(*k)).sum::<f64>() / nf;
     let var = if n > 1 {
-        values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (nf - 1.0)
+        keys.iter()
+            .map(|k| {
+                let x = from_total_key(*k);
+                (x - mean) * (x - mean)
+            })
+            .sum::<f64>()
+            / (nf - 1.0)
     } else {
         f64::NAN
     };
@@ -300,25 +337,22 @@ fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]
         at.push(index(ci_ranks[i].0));
         at.push(index(ci_ranks[i].1));
     }
-    let sorted = partly_sorted(values, &at, tail.clone());
-    let at = |rank: u64| sorted[index(rank)];
+    partly_sort(keys, &at, tail.clone());
+    let sorted = Keys(keys);
+    let at = |rank: u64| sorted.at(index(rank));
     let q = |permille: u64| at(ceil_frac(n as u64, permille, 1000));
     let cvar = |percent_tail: u64| {
         let k = (ceil_frac(n as u64, percent_tail, 100) as usize).clamp(1, n);
-        let tail = if lower_is_worse {
-            &sorted[..k]
-        } else {
-            &sorted[n - k..]
-        };
-        tail.iter().sum::<f64>() / k as f64
+        let tail = if lower_is_worse { 0..k } else { n - k..n };
+        sorted.values(tail).sum::<f64>() / k as f64
     };
     let ci = |i: usize| [at(ci_ranks[i].0), at(ci_ranks[i].1)];
     ColumnStats {
         mean,
         se: std / nf.sqrt(),
         std,
-        min: sorted[0],
-        max: sorted[n - 1],
+        min: sorted.at(0),
+        max: sorted.at(n - 1),
         p50: q(500),
         p90: q(900),
         p95: q(950),
@@ -327,14 +361,14 @@ fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]
         cvar95: cvar(5),
         cvar99: cvar(1),
         cvar95_se: cvar_se(
-            &sorted,
+            sorted,
             tail.clone(),
             q(if lower_is_worse { 50 } else { 950 }),
             0.05,
             lower_is_worse,
         ),
         cvar99_se: cvar_se(
-            &sorted,
+            sorted,
             tail,
             q(if lower_is_worse { 10 } else { 990 }),
             0.01,
@@ -357,12 +391,18 @@ fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]
 /// the part `sorted` in order (the lowest values for the lower tail, the
 /// highest for the upper): every value outside it has an excess of exactly
 /// 0, so the sums are those of the whole sorted column, bit for bit.
-fn cvar_se(values: &[f64], sorted: std::ops::Range<usize>, q: f64, tail: f64, lower: bool) -> f64 {
+fn cvar_se(
+    values: Keys<'_>,
+    sorted: std::ops::Range<usize>,
+    q: f64,
+    tail: f64,
+    lower: bool,
+) -> f64 {
     let n = values.len();
     if n < 2 {
         return f64::NAN;
     }
-    let excess = |x: &f64| {
+    let excess = move |x: f64| {
         if lower {
             (q - x).max(0.0)
         } else {
@@ -370,7 +410,7 @@ fn cvar_se(values: &[f64], sorted: std::ops::Range<usize>, q: f64, tail: f64, lo
         }
     };
     let zeros = n - sorted.len();
-    let part = values[sorted].iter().map(excess);
+    let part = values.values(sorted).map(excess);
     let in_order = |f: &dyn Fn(f64) -> f64| -> f64 {
         let zero = std::iter::repeat_n(f(0.0), zeros);
         if lower {
@@ -399,23 +439,23 @@ fn mean_se(values: impl Iterator<Item = f64> + Clone) -> MeanSe {
 /// Computes [`Metrics`] from the trial table (rows: trials, columns: [`Column::ALL`]).
 /// Columns are summarised in parallel; the result does not depend on the thread count.
 pub fn metrics(table: ArrayView2<'_, f64>) -> Metrics {
-    use rayon::prelude::*;
     let n = table.nrows() as u64;
     assert!(n > 0, "at least one trial");
     let ranks: [(u64, u64); 5] = QUANTILES.map(|(_, pm)| quantile_ci_ranks(n, pm as f64 / 1000.0));
-    let columns: Vec<ColumnStats> = Column::ALL
-        .par_iter()
-        .map(|c| {
-            let col: Vec<f64> = table.column(c.index()).to_vec();
-            column_stats(&col, c.low_is_worse(), &ranks)
-        })
-        .collect();
-    let col = |c: Column| table.column(c.index());
-    let shortfall = col(Column::Shortfall);
-    let demand = col(Column::Demand);
+    let lower: Vec<bool> = Column::ALL.iter().map(|c| c.low_is_worse()).collect();
+    let columns = columns_stats(table, &lower, &ranks);
+    // The columns the headline metrics read, contiguous (reading a column of
+    // the row-major table in place touches every row's cache lines).
+    let [shortfall, steps, demand]: [Vec<f64>; 3] = extract(
+        table,
+        &[Column::Shortfall, Column::ShortfallSteps, Column::Demand].map(Column::index),
+        |x| x,
+    )
+    .try_into()
+    .expect("three columns");
     let probability = mean_se(shortfall.iter().map(|x| f64::from(u8::from(*x > 0.0))));
     let eue = mean_se(shortfall.iter().copied());
-    let lole = mean_se(col(Column::ShortfallSteps).iter().copied());
+    let lole = mean_se(steps.iter().copied());
     // NEUE = EUE / mean demand; its SE by the delta method for a ratio of means.
     let mean_demand = demand.iter().sum::<f64>() / n as f64;
     let ratio = eue.mean / mean_demand;
@@ -442,16 +482,95 @@ pub fn metrics(table: ArrayView2<'_, f64>) -> Metrics {
 /// column order. A value's "worst" tail, for `cvar95` and `cvar99`, is its
 /// highest.
 pub fn input_stats(inputs: ArrayView2<'_, f64>) -> Vec<ColumnStats> {
-    use rayon::prelude::*;
     let n = inputs.nrows() as u64;
     if n == 0 {
         return Vec::new();
     }
     let ranks: [(u64, u64); 5] = QUANTILES.map(|(_, pm)| quantile_ci_ranks(n, pm as f64 / 1000.0));
-    (0..inputs.ncols())
+    columns_stats(inputs, &vec![false; inputs.ncols()], &ranks)
+}
+
+/// Columns `cols` of a row-major `table` as contiguous vectors of `f` of
+/// their values, in one pass over the rows (blocks of rows in parallel).
+fn extract<T: Copy + Default + Send + Sync>(
+    table: ArrayView2<'_, f64>,
+    cols: &[usize],
+    f: impl Fn(f64) -> T + Sync,
+) -> Vec<Vec<T>> {
+    let mut out = Vec::new();
+    extract_into(table, cols, f, &mut out);
+    out
+}
+
+/// [`extract`] into `out`, reusing its vectors (it ends with one per column).
+fn extract_into<T: Copy + Default + Send + Sync>(
+    table: ArrayView2<'_, f64>,
+    cols: &[usize],
+    f: impl Fn(f64) -> T + Sync,
+    out: &mut Vec<Vec<T>>,
+) {
+    use rayon::prelude::*;
+    let n = table.nrows();
+    out.truncate(cols.len());
+    out.resize_with(cols.len(), Vec::new);
+    for v in out.iter_mut() {
+        v.resize(n, T::default());
+    }
+    let mut blocks: Vec<Vec<&mut [T]>> = (0..n.div_ceil(ROW_BLOCK)).map(|_| Vec::new()).collect();
+    for column in out.iter_mut() {
+        for (b, part) in column.chunks_mut(ROW_BLOCK).enumerate() {
+            blocks[b].push(part);
+        }
+    }
+    blocks
         .into_par_iter()
-        .map(|k| column_stats(&inputs.column(k).to_vec(), false, &ranks))
-        .collect()
+        .enumerate()
+        .for_each(|(b, mut parts)| {
+            let start = b * ROW_BLOCK;
+            for i in 0..parts[0].len() {
+                let row = table.row(start + i);
+                for (part, &c) in parts.iter_mut().zip(cols) {
+                    part[i] = f(row[c]);
+                }
+            }
+        });
+}
+
+/// Columns read together in one pass over a row-major table: 8 adjacent
+/// columns of float64 are one cache line of a row.
+const COLUMN_GROUP: usize = 8;
+/// Rows per block of that pass (each block is one task).
+const ROW_BLOCK: usize = 1 << 14;
+
+/// The statistics of every column of a row-major `table` (`lower[c]`: whether
+/// column `c`'s low values are its worst). Reading one column of a
+/// row-major table touches a cache line of every row, so the columns are
+/// read in groups of [`COLUMN_GROUP`] in one pass (blocks of rows in
+/// parallel), straight into their keys; then the group's columns are
+/// summarised in parallel. One group's keys are held at a time: 8 bytes per
+/// trial per column of the group. The result does not depend on the thread
+/// count.
+fn columns_stats(
+    table: ArrayView2<'_, f64>,
+    lower: &[bool],
+    ranks: &[(u64, u64); 5],
+) -> Vec<ColumnStats> {
+    use rayon::prelude::*;
+    let mut out = Vec::with_capacity(table.ncols());
+    let all: Vec<usize> = (0..table.ncols()).collect();
+    // One set of buffers for every group (fresh memory costs a page fault
+    // per 4 KiB).
+    let mut keys: Vec<Vec<u64>> = Vec::new();
+    for cols in all.chunks(COLUMN_GROUP) {
+        extract_into(table, cols, total_key, &mut keys);
+        let stats: Vec<ColumnStats> = keys
+            .par_iter_mut()
+            .zip(cols)
+            .map(|(k, &c)| column_stats_of_keys(k, lower[c], ranks))
+            .collect();
+        out.extend(stats);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -298,3 +298,116 @@ fn bad_shard_arguments_are_usage_errors() {
         "nothing written"
     );
 }
+
+/// Every file under `dir`, relative to it, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Asserts that two results folders hold the same files with the same
+/// bytes (run.json, which holds timings, aside).
+fn same_folders(a: &Path, b: &Path) {
+    let (fa, fb) = (files_under(a), files_under(b));
+    assert_eq!(fa, fb, "the same files");
+    for f in fa.iter().filter(|f| !f.ends_with("run.json")) {
+        let (x, y) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+        );
+        assert!(x == y, "{} differs", f.display());
+    }
+}
+
+/// `compare --shard` and `sweep --shard` (each shard on its own thread
+/// count) merged with `merge OUT/NAME/shards` write what the command writes
+/// in one piece: every run's folder, comparison.json and .csv, sweep.csv and
+/// the charts.
+#[test]
+fn sharded_comparisons_and_sweeps_merge_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<&str>); 2] = [
+        (
+            "compare-small",
+            vec![
+                "compare",
+                "tests/fixtures/small.toml",
+                "--variant",
+                "less-sbl:substitute.sbl.volume=0.1",
+                "--variant",
+                "more-spot:substitute.spot.capacity=8,storage.capacity=2",
+            ],
+        ),
+        (
+            "sweep-small",
+            vec![
+                "sweep",
+                "tests/fixtures/small.toml",
+                "--set",
+                "substitute.sbl.volume=0.1,0.3",
+                "--set",
+                "storage.capacity=1..2:0.5",
+            ],
+        ),
+    ];
+    for (name, args) in cases {
+        let common = ["--trials", "2600", "--quiet", "--format", "svg", "--out"];
+        let whole = tmp.path().join(format!("{name}-whole"));
+        shortfall()
+            .args(&args)
+            .args(common)
+            .arg(&whole)
+            .assert()
+            .success();
+        let parts = tmp.path().join(format!("{name}-parts"));
+        for k in 0..3 {
+            shortfall()
+                .args(&args)
+                .args(common)
+                .arg(&parts)
+                .args([
+                    "--shard",
+                    &format!("{k}/3"),
+                    "--threads",
+                    if k == 1 { "1" } else { "2" },
+                ])
+                .assert()
+                .success();
+        }
+        let merged = tmp.path().join(format!("{name}-merged"));
+        shortfall()
+            .args(["merge", "--quiet", "--format", "svg", "--out"])
+            .arg(&merged)
+            .arg(parts.join(name).join("shards"))
+            .assert()
+            .success();
+        same_folders(&whole.join(name), &merged.join(name));
+
+        // One run's shard missing: refused, nothing written.
+        let gone = parts
+            .join(name)
+            .join("shards")
+            .join(if name.starts_with("compare") {
+                "less-sbl/shard-1-of-3"
+            } else {
+                "point-2/shard-1-of-3"
+            });
+        std::fs::remove_dir_all(&gone).unwrap();
+        refused(
+            &[parts.join(name).join("shards")],
+            "shards missing from the 3",
+        );
+    }
+}
