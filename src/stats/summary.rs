@@ -251,9 +251,11 @@ impl Keys<'_> {
 /// Rearranges `keys` so that position `i` holds the key a full sort would
 /// put there for every `i` in `at`, and so do all the positions of
 /// `sorted`, which must start at 0 or end at `keys.len()` (its inner end,
-/// resp. start, must be in `at` or be the other end). Costs about
+/// resp. start, must be in `at` or be the other end). The first `lowest`
+/// keys are the minimum's run, already in place (columns of shortfalls are
+/// mostly zeros, their minimum): only the rest is selected in. Costs about
 /// `n · log₂ |at|` plus the sort of `sorted`, instead of `n · log₂ n`.
-fn partly_sort(keys: &mut [u64], at: &[usize], sorted: std::ops::Range<usize>) {
+fn partly_sort(keys: &mut [u64], lowest: usize, at: &[usize], sorted: std::ops::Range<usize>) {
     /// Places the order statistics `idx` (ascending, relative to `a`).
     fn select(a: &mut [u64], idx: &[usize]) {
         if idx.is_empty() || a.is_empty() {
@@ -265,17 +267,6 @@ fn partly_sort(keys: &mut [u64], at: &[usize], sorted: std::ops::Range<usize>) {
         let base = idx[m] + 1;
         let upper: Vec<usize> = idx[m + 1..].iter().map(|i| i - base).collect();
         select(right, &upper);
-    }
-    // Columns of shortfalls are mostly zeros, their minimum: those go to
-    // the front in one pass (they are the lowest, all equal, so in sorted
-    // order already) and only the rest is selected in.
-    let min = keys.iter().copied().min().unwrap_or(0);
-    let mut lowest = 0;
-    for i in 0..keys.len() {
-        if keys[i] == min {
-            keys.swap(i, lowest);
-            lowest += 1;
-        }
     }
     let mut idx: Vec<usize> = at
         .iter()
@@ -305,16 +296,33 @@ fn column_stats_of_keys(
 ) -> ColumnStats {
     let n = keys.len();
     let nf = n as f64;
-    // In trial order, before the keys are reordered.
-    let mean = keys.iter().map(|k| from_total_key(*k)).sum::<f64>() / nf;
+    // The mean and the variance add the values in trial order. The same two
+    // passes find the minimum and move its run to the front (for the
+    // partial sort below): at step `i` position `i` still holds trial `i`'s
+    // key, since the swaps only ever write at or before the current step.
+    let mut min = u64::MAX;
+    let mean = keys
+        .iter()
+        .map(|&k| {
+            min = min.min(k);
+            from_total_key(k)
+        })
+        .sum::<f64>()
+        / nf;
+    let mut lowest = 0;
+    let squares = (0..n)
+        .map(|i| {
+            let k = keys[i];
+            if k == min {
+                keys.swap(i, lowest);
+                lowest += 1;
+            }
+            let x = from_total_key(k);
+            (x - mean) * (x - mean)
+        })
+        .sum::<f64>();
     let var = if n > 1 {
-        keys.iter()
-            .map(|k| {
-                let x = from_total_key(*k);
-                (x - mean) * (x - mean)
-            })
-            .sum::<f64>()
-            / (nf - 1.0)
+        squares / (nf - 1.0)
     } else {
         f64::NAN
     };
@@ -337,7 +345,7 @@ fn column_stats_of_keys(
         at.push(index(ci_ranks[i].0));
         at.push(index(ci_ranks[i].1));
     }
-    partly_sort(keys, &at, tail.clone());
+    partly_sort(keys, lowest, &at, tail.clone());
     let sorted = Keys(keys);
     let at = |rank: u64| sorted.at(index(rank));
     let q = |permille: u64| at(ceil_frac(n as u64, permille, 1000));
@@ -673,8 +681,17 @@ mod tests {
             (var / nf).sqrt() / tail
         };
         let ci = |i: usize| [at(ci_ranks[i].0), at(ci_ranks[i].1)];
-        let fast = column_stats(values, lower, ci_ranks);
+        let nf = n as f64;
+        let mean = values.iter().sum::<f64>() / nf;
+        let var = if n > 1 {
+            values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (nf - 1.0)
+        } else {
+            f64::NAN
+        };
         ColumnStats {
+            mean,
+            se: var.sqrt() / nf.sqrt(),
+            std: var.sqrt(),
             min: sorted[0],
             max: sorted[n - 1],
             p50: q(500),
@@ -691,8 +708,6 @@ mod tests {
             p95_ci: ci(2),
             p99_ci: ci(3),
             p999_ci: ci(4),
-            // Mean, SE and std do not depend on the order.
-            ..fast
         }
     }
 
