@@ -92,6 +92,10 @@ fn run_shard(args: &CompareArgs, entries: &[Entry], shard: ShardArg) -> anyhow::
             command: "compare".into(),
             name,
             runs: entries.iter().map(|e| e.label.clone()).collect(),
+            scenarios: entries
+                .iter()
+                .map(|e| e.model.scenario_sha256.clone())
+                .collect(),
             shards: shard.n,
             details: serde_json::Value::Null,
         },
@@ -149,13 +153,22 @@ pub fn merge_group(
     out: &Finish<'_>,
     started: Instant,
 ) -> anyhow::Result<ExitCode> {
-    // Every run's shards are checked before anything is written.
-    let checked = super::merge::checked_runs(group, shards)?;
-    let entries: Vec<Entry> = checked.iter().map(|(e, _)| e.clone()).collect();
+    // Every run's shards are checked, and every run merged (which checks
+    // the big tables' hashes), before anything is written.
+    let checked =
+        super::merge::checked_runs(group, shards, "compare-", |e: &Entry| e.label.clone())?;
+    if checked.len() < 2 {
+        return Err(super::merge::bad_group(shards, "a comparison has at least two runs").into());
+    }
+    let mut sims = Vec::with_capacity(checked.len());
+    for (entry, list) in &checked {
+        sims.push(super::merge::merged(entry, list)?);
+    }
+    let entries: Vec<Entry> = checked.into_iter().map(|(e, _)| e).collect();
     let dir = output::create_dir(out_dir, &group.name)?;
     let mut runs = Runs::start(&dir, &entries);
-    for (entry, list) in &checked {
-        runs.add(entry, super::merge::merged(entry, list)?, out)?;
+    for (entry, sim) in entries.iter().zip(sims) {
+        runs.add(entry, sim, out)?;
     }
     runs.finish(&entries, out, started)
 }
@@ -346,6 +359,13 @@ fn entries(args: &CompareArgs) -> anyhow::Result<Vec<Entry>> {
             model,
             toml: scenario::canonical_toml(&s).map_err(anyhow::Error::msg)?,
         });
+    }
+    if let Some(e) = entries.iter().find(|e| e.label == "shards") {
+        return Err(Error::Usage(format!(
+            "a run cannot be named \"shards\" (the folder of a sharded comparison's shards): rename {}",
+            e.label
+        ))
+        .into());
     }
     // A label names a folder: the same name twice gets a suffix, so that no
     // run overwrites another's folder.

@@ -123,18 +123,74 @@ fn model_of(shards: &[Shard]) -> Result<Model, Error> {
 
 /// Every run of a group, with its checked shards: all are checked before
 /// anything is merged or written.
+/// Checks too that each run's label is a plain folder name, its shards are of
+/// the scenario group.json records for it, every run has the first's trials
+/// and seed, and the group's name is `prefix` followed by `name_of` the
+/// first run (the name is a folder under --out).
 pub fn checked_runs(
     group: &shard::Group,
     shards: &Path,
+    prefix: &str,
+    name_of: impl Fn(&Entry) -> String,
 ) -> Result<Vec<(Entry, Vec<Shard>)>, Error> {
-    let mut checked = Vec::with_capacity(group.runs.len());
-    for label in &group.runs {
+    if group.runs.is_empty() || group.scenarios.len() != group.runs.len() {
+        return Err(bad_group(
+            shards,
+            "its runs and their scenarios do not match",
+        ));
+    }
+    let mut checked: Vec<(Entry, Vec<Shard>)> = Vec::with_capacity(group.runs.len());
+    for (label, sha) in group.runs.iter().zip(&group.scenarios) {
+        let plain = !label.is_empty()
+            && label != "."
+            && label != ".."
+            && label
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !plain || checked.iter().any(|(e, _)| &e.label == label) {
+            return Err(bad_group(
+                shards,
+                &format!("run \"{label}\" is not a plain, unique folder name"),
+            ));
+        }
         let dirs = shard_dirs(&shards.join(label), group.shards)?;
         let list = check_shards(&dirs)?;
+        if &list[0].manifest.scenario_sha256 != sha {
+            return Err(Error::Usage(format!(
+                "{} holds shards of another scenario than the {} ran as {label} (SHA-256 {} against {sha})",
+                shards.join(label).display(),
+                group.command,
+                list[0].manifest.scenario_sha256
+            )));
+        }
         let entry = entry_of(label, &list)?;
+        if let Some((first, _)) = checked.first() {
+            let (a, b) = (&first.model, &entry.model);
+            if a.trials != b.trials || a.seed != b.seed {
+                return Err(Error::Usage(format!(
+                    "run {label} has {} trials and seed {}, run {} {} and {}: the runs of a {} share their trials",
+                    b.trials, b.seed, first.label, a.trials, a.seed, group.command
+                )));
+            }
+        }
         checked.push((entry, list));
     }
+    let name = format!("{prefix}{}", name_of(&checked[0].0));
+    if group.name != name {
+        return Err(bad_group(
+            shards,
+            &format!("its name is \"{}\", expected \"{name}\"", group.name),
+        ));
+    }
     Ok(checked)
+}
+
+/// An error about a group's group.json.
+pub fn bad_group(shards: &Path, message: &str) -> Error {
+    Error::BadFile {
+        path: shards.join(shard::GROUP_JSON),
+        message: message.to_string(),
+    }
 }
 
 /// One run of a group, merged from its checked shards.

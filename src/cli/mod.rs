@@ -261,8 +261,7 @@ impl std::str::FromStr for ShardArg {
     }
 }
 
-/// The most shards a run can be split into.
-pub const MAX_SHARDS: u64 = 1_000_000;
+use shortfall::report::shard::MAX_SHARDS;
 
 /// Options of `shortfall merge`.
 #[derive(Debug, Args)]

@@ -200,6 +200,7 @@ fn run_shard(
             command: "sweep".into(),
             name,
             runs: (0..points).map(point_label).collect(),
+            scenarios: models.iter().map(|m| m.scenario_sha256.clone()).collect(),
             shards: shard.n,
             details: serde_json::to_value(axes).map_err(anyhow::Error::msg)?,
         },
@@ -257,7 +258,10 @@ pub fn merge_group(
         .into());
     }
     // Every point's shards are checked before anything is merged.
-    let checked = super::merge::checked_runs(group, shards)?;
+    let checked =
+        super::merge::checked_runs(group, shards, "sweep-", |e: &super::compare::Entry| {
+            e.model.name.clone()
+        })?;
     let mut sweep = Points::default();
     for (point, (entry, list)) in points.iter().zip(&checked) {
         sweep.add(point, &entry.model, super::merge::merged(entry, list)?);

@@ -23,8 +23,9 @@ use crate::engine::{
     CHUNK, NCOLS, SimOutput, StepSums, StorageHist, SumBlock, SumTree, chunk_count, shard_range,
 };
 use crate::error::Error;
+use crate::report::VERSION;
 use crate::report::files as run_files;
-use crate::report::shard::{FORMAT, Manifest, files};
+use crate::report::shard::{FORMAT, MAX_SHARDS, Manifest, files};
 
 /// Writes a shard into `dir`: `sim` holds its trials, `scenario_toml` the
 /// scenario as run ([`crate::scenario::canonical_toml`]) and `manifest` what
@@ -36,6 +37,12 @@ pub fn write_shard(
     scenario_toml: &str,
     sim: &SimOutput,
 ) -> Result<Vec<PathBuf>, Error> {
+    // A shard written again into its folder: the old manifest goes first,
+    // so that an interrupted rewrite is an unfinished shard, not a damaged one.
+    match std::fs::remove_file(dir.join(files::MANIFEST_JSON)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::write(dir, e)),
+        _ => {}
+    }
     let mut written: Vec<PathBuf> = Vec::new();
     let mut put = |name: &str, fill: &dyn Fn(&mut dyn io::Write) -> io::Result<()>| {
         let path = dir.join(name);
@@ -100,6 +107,13 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<Shard>, Error> {
     let mut shards = Vec::with_capacity(dirs.len());
     for dir in dirs {
         let path = dir.join(files::MANIFEST_JSON);
+        if !path.is_file() {
+            return Err(Error::Usage(format!(
+                "{} is not a finished shard: it holds no {} (a shard writes it after its data; give the folders `run --shard` wrote, OUT/NAME/shard-K-of-N, or the shards folder of a compare or sweep)",
+                dir.display(),
+                files::MANIFEST_JSON
+            )));
+        }
         let bytes = std::fs::read(&path).map_err(|source| Error::Read {
             path: path.clone(),
             source,
@@ -112,6 +126,19 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<Shard>, Error> {
             return Err(Error::BadFile {
                 path,
                 message: format!("format \"{}\", expected \"{FORMAT}\"", manifest.format),
+            });
+        }
+        if manifest.version != VERSION {
+            return Err(Error::Usage(format!(
+                "{} was run by shortfall {}; this is shortfall {VERSION}: merge with the version that ran the shards",
+                dir.display(),
+                manifest.version
+            )));
+        }
+        if manifest.shards == 0 || manifest.shards > MAX_SHARDS {
+            return Err(Error::BadFile {
+                path,
+                message: format!("{} shards; a run has 1 to {MAX_SHARDS}", manifest.shards),
             });
         }
         shards.push(Shard {
@@ -135,7 +162,7 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<Shard>, Error> {
                 b.chunk_size.to_string(),
             ),
             ("shard count", a.shards.to_string(), b.shards.to_string()),
-            ("steps", a.steps.to_string(), b.steps.to_string()),
+            ("step count", a.steps.to_string(), b.steps.to_string()),
             (
                 "scenario",
                 a.scenario_sha256.clone(),
@@ -167,8 +194,11 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<Shard>, Error> {
     // shards can only overlap by having the same index.
     for s in &shards {
         let sm = &s.manifest;
-        let expected = shard_range(sm.trials, sm.shard.min(sm.shards - 1), sm.shards.max(1));
-        if sm.shard >= sm.shards || sm.trial_range != [expected.start, expected.end] {
+        let fits = sm.shard < sm.shards && {
+            let r = shard_range(sm.trials, sm.shard, sm.shards);
+            sm.trial_range == [r.start, r.end]
+        };
+        if !fits {
             return Err(Error::BadFile {
                 path: s.dir.join(files::MANIFEST_JSON),
                 message: format!(
@@ -191,21 +221,35 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<Shard>, Error> {
             m.shards
         )));
     }
-    let missing: Vec<String> = (0..m.shards)
-        .filter(|k| shards.iter().all(|s| s.manifest.shard != *k))
-        .map(|k| {
-            let r = shard_range(m.trials, k, m.shards);
-            format!("{k} (trials {}..{})", r.start, r.end)
-        })
-        .collect();
-    if !missing.is_empty() {
+    // Sorted by index without repeats: every shard is there exactly when
+    // there are N of them.
+    if shards.len() as u64 != m.shards {
+        let mut missing = Vec::new();
+        let mut next = 0;
+        for k in shards.iter().map(|s| s.manifest.shard).chain([m.shards]) {
+            missing.extend((next..k).take(10usize.saturating_sub(missing.len())));
+            next = k + 1;
+        }
+        let count = m.shards - shards.len() as u64;
+        let listed: Vec<String> = missing
+            .iter()
+            .map(|&k| {
+                let r = shard_range(m.trials, k, m.shards);
+                format!("{k} (trials {}..{})", r.start, r.end)
+            })
+            .collect();
+        let more = if count > listed.len() as u64 {
+            format!(" and {} more", count - listed.len() as u64)
+        } else {
+            String::new()
+        };
         return Err(Error::Usage(format!(
-            "shards missing from the {} of {} (scenario {}, {} trials): {}",
+            "shards missing from the {} of {} (scenario {}, {} trials): {}{more}",
             m.shards,
             m.scenario,
             m.scenario_sha256.get(..12).unwrap_or(""),
             m.trials,
-            missing.join(", ")
+            listed.join(", ")
         )));
     }
     for s in &shards {
@@ -218,6 +262,16 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<Shard>, Error> {
             run_files::TRIALS_NPY,
         ];
         let known = |n: &str| required.contains(&n) || n == run_files::INPUTS_NPY;
+        let with_inputs = |s: &Shard| s.manifest.files.contains_key(run_files::INPUTS_NPY);
+        if with_inputs(s) != with_inputs(&shards[0]) {
+            return Err(Error::BadFile {
+                path: s.dir.join(files::MANIFEST_JSON),
+                message: format!(
+                    "lists {} where the first shard does not, or the other way round",
+                    run_files::INPUTS_NPY
+                ),
+            });
+        }
         if let Some(bad) = required
             .iter()
             .find(|r| !names.contains(r))
@@ -335,8 +389,8 @@ pub fn merge_shards(shards: &[Shard], zero: StepSums, inputs: usize) -> Result<S
         .into_iter()
         .collect::<Result<(), Error>>()?;
     for s in shards {
-        let [a, _] = s.manifest.trial_range;
-        let a = a as usize;
+        let [a, b] = s.manifest.trial_range;
+        let chunk = CHUNK as u64;
         let count = s.manifest.blocks.len();
         let sums = read_npy::<f64>(&s.dir.join(files::SUMS_NPY), [count, width])?;
         let counts = read_npy::<u64>(&s.dir.join(files::COUNTS_NPY), [count, steps])?;
@@ -344,17 +398,22 @@ pub fn merge_shards(shards: &[Shard], zero: StepSums, inputs: usize) -> Result<S
             let block = SumBlock {
                 level: u32::try_from(level).unwrap_or(u32::MAX),
                 index,
-                sums: unflat(&zero, sums.row(i).as_slice().expect("a row"), counts.row(i)),
+                sums: unflat(&zero, &sums.row(i).to_vec(), counts.row(i)),
             };
-            if block.level >= 64
-                || tree.end_chunk().unwrap_or(a as u64 / CHUNK as u64) != block.first_chunk()
-            {
+            if block.level >= 64 || tree.end_chunk().unwrap_or(a / chunk) != block.first_chunk() {
                 return Err(Error::BadFile {
                     path: s.dir.join(files::MANIFEST_JSON),
                     message: format!("block [{level}, {index}] does not follow on"),
                 });
             }
             tree.push(block);
+        }
+        // The blocks cover exactly the shard's chunks.
+        if a < b && tree.end_chunk() != Some(b.div_ceil(chunk)) {
+            return Err(Error::BadFile {
+                path: s.dir.join(files::MANIFEST_JSON),
+                message: format!("its blocks do not cover trials {a}..{b}"),
+            });
         }
         let part = read_npy::<u32>(&s.dir.join(files::STORAGE_HIST_NPY), [steps, HIST_WIDTH])?;
         hist.add(&StorageHist::from_counts(
@@ -363,7 +422,11 @@ pub fn merge_shards(shards: &[Shard], zero: StepSums, inputs: usize) -> Result<S
         ));
     }
     let blocks = tree.into_blocks();
-    if (chunks > 0 && blocks.len() != 1) || blocks.len() > 1 {
+    // One block is left, the tree's root: index 0, the lowest level that
+    // spans every chunk.
+    let root_level = u64::BITS - chunks.saturating_sub(1).leading_zeros();
+    let is_root = |b: &SumBlock| b.index == 0 && (chunks <= 1 || b.level == root_level);
+    if (chunks > 0 && (blocks.len() != 1 || !is_root(&blocks[0]))) || blocks.len() > 1 {
         return Err(Error::BadFile {
             path: first.dir.join(files::MANIFEST_JSON),
             message: "the shards' per-step sums do not add up to one run".into(),
@@ -461,45 +524,26 @@ fn read_npy_checked<A: ndarray_npy::ReadableElement>(
     shape: [usize; 2],
     expected: Option<&str>,
 ) -> Result<Array2<A>, Error> {
-    /// Hashes what passes through it.
-    struct Hashing<R> {
-        inner: R,
-        hasher: Sha256,
-    }
-    impl<R: io::Read> io::Read for Hashing<R> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.inner.read(buf)?;
-            self.hasher.update(&buf[..n]);
-            Ok(n)
-        }
-    }
-    let file = std::fs::File::open(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut reader = Hashing {
-        inner: io::BufReader::with_capacity(1 << 20, file),
-        hasher: Sha256::new(),
-    };
     let bad = |message: String| Error::BadFile {
         path: path.to_path_buf(),
         message,
     };
-    let parsed = Array2::<A>::read_npy(&mut reader);
-    // The rest of the file too, so that the hash covers every byte.
-    io::copy(&mut reader, &mut io::sink()).map_err(|source| Error::Read {
+    let Some(expected) = expected else {
+        return Err(bad("is not listed in the shard's manifest".into()));
+    };
+    // The whole file first (its size is what it is), then its hash, and only
+    // then its header: a damaged header is never believed.
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let got = hex(&reader.hasher.finalize());
-    if let Some(expected) = expected
-        && got != expected
-    {
+    let got = hex(&Sha256::digest(&bytes));
+    if got != expected {
         return Err(bad(format!(
             "damaged: its SHA-256 is {got}, the manifest recorded {expected}"
         )));
     }
-    let a = parsed.map_err(|e| bad(e.to_string()))?;
+    let a = Array2::<A>::read_npy(&bytes[..]).map_err(|e| bad(e.to_string()))?;
     if a.shape() != shape {
         return Err(bad(format!("shape {:?}, expected {shape:?}", a.shape())));
     }

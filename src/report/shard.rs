@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{CHUNK, SimOutput};
 use crate::scenario::Model;
 
+/// The most shards a run can be split into.
+pub const MAX_SHARDS: u64 = 1_000_000;
+
 /// The manifest's format tag; a merge refuses any other.
 pub const FORMAT: &str = "shortfall shard 1";
 
@@ -111,6 +114,9 @@ pub struct Group {
     pub name: String,
     /// The runs, in order: each one's label, which names its folder.
     pub runs: Vec<String>,
+    /// Each run's scenario SHA-256 (after extends and --set), in the same
+    /// order: a run's shards must be of that scenario.
+    pub scenarios: Vec<String>,
     /// The number of shards `N`.
     pub shards: u64,
     /// What else the command needs to write its results (a sweep's grid).

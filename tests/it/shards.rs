@@ -228,7 +228,36 @@ fn shards_that_do_not_make_one_run_are_refused() {
         &edit("version", &|d| {
             manifest(d, "\"version\": \"", "\"version\": \"0.0.")
         }),
-        "their version differs",
+        "merge with the version that ran the shards",
+    );
+    // A header that claims a huge table is never believed (the hash first).
+    refused(
+        &edit("header", &|d| {
+            let p = d.join("trials.npy");
+            let bytes = std::fs::read(&p).unwrap();
+            let find =
+                |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+            let start = find(&bytes, b"'shape': (").unwrap() + 10;
+            let end = start + find(&bytes[start..], b")").unwrap();
+            let huge = b"99999999999999, 13";
+            let pad = huge.len() - (end - start);
+            let newline = find(&bytes, b"\n").unwrap();
+            let mut header = bytes[..start].to_vec();
+            header.extend_from_slice(huge);
+            header.extend_from_slice(&bytes[end..newline - pad]);
+            header.push(b'\n');
+            assert_eq!(header.len(), newline + 1);
+            let mut out = header;
+            out.extend_from_slice(&bytes[newline + 1..]);
+            std::fs::write(&p, out).unwrap();
+        }),
+        "damaged: its SHA-256 is",
+    );
+    refused(
+        &edit("no-shards", &|d| {
+            manifest(d, "\"shards\": 3", "\"shards\": 0")
+        }),
+        "shards; a run has 1 to 1000000",
     );
     refused(
         &edit("chunk", &|d| {
@@ -394,6 +423,50 @@ fn sharded_comparisons_and_sweeps_merge_to_the_same_bytes() {
             .assert()
             .success();
         same_folders(&whole.join(name), &merged.join(name));
+
+        // A run's shards copied in from another comparison or sweep (another
+        // seed) and a group.json whose name points elsewhere: refused.
+        let shards = parts.join(name).join("shards");
+        let other = tmp.path().join(format!("{name}-other"));
+        for k in 0..3 {
+            shortfall()
+                .args(&args)
+                .args(common)
+                .arg(&other)
+                .args(["--seed", "99", "--shard", &format!("{k}/3")])
+                .assert()
+                .success();
+        }
+        let run = if name.starts_with("compare") {
+            "less-sbl"
+        } else {
+            "point-2"
+        };
+        let saved = tmp.path().join(format!("{name}-saved"));
+        std::fs::rename(shards.join(run), &saved).unwrap();
+        std::fs::rename(other.join(name).join("shards").join(run), shards.join(run)).unwrap();
+        refused(std::slice::from_ref(&shards), "holds shards of another scenario");
+        std::fs::remove_dir_all(shards.join(run)).unwrap();
+        std::fs::rename(&saved, shards.join(run)).unwrap();
+        let group = shards.join("group.json");
+        let text = std::fs::read_to_string(&group).unwrap();
+        std::fs::write(
+            &group,
+            text.replacen(&format!("\"{name}\""), "\"/tmp/elsewhere\"", 1),
+        )
+        .unwrap();
+        refused(std::slice::from_ref(&shards), "its name is \"/tmp/elsewhere\"");
+        std::fs::write(&group, text).unwrap();
+
+        // A damaged table in a later run: found before anything is written.
+        let table = shards.join(run).join("shard-2-of-3").join("trials.npy");
+        let good = std::fs::read(&table).unwrap();
+        let mut bad = good.clone();
+        let at = bad.len() - 3;
+        bad[at] ^= 1;
+        std::fs::write(&table, bad).unwrap();
+        refused(std::slice::from_ref(&shards), "damaged: its SHA-256 is");
+        std::fs::write(&table, good).unwrap();
 
         // One run's shard missing: refused, nothing written.
         let gone = parts
