@@ -372,16 +372,15 @@ pub fn merge_shards(shards: &[Shard], zero: StepSums, inputs: usize) -> Result<S
         .par_iter()
         .zip(rows)
         .zip(input_rows)
-        .map(|((sh, mut rows), mut input_rows)| {
-            let n = rows.nrows();
+        .map(|((sh, rows), input_rows)| {
             let hash = |name: &str| sh.manifest.files.get(name).map(String::as_str);
             let name = run_files::TRIALS_NPY;
             let path = sh.dir.join(name);
-            rows.assign(&read_npy_checked::<f64>(&path, [n, NCOLS], hash(name))?);
+            read_table_into(&path, hash(name), rows)?;
             if inputs > 0 {
                 let name = run_files::INPUTS_NPY;
                 let path = sh.dir.join(name);
-                input_rows.assign(&read_npy_checked::<f64>(&path, [n, inputs], hash(name))?);
+                read_table_into(&path, hash(name), input_rows)?;
             }
             Ok(())
         })
@@ -517,13 +516,16 @@ fn read_npy<A: ndarray_npy::ReadableElement>(
 /// them instead of two); the merge writes nothing before it has read them.
 const VERIFIED_AS_READ: [&str; 2] = [run_files::TRIALS_NPY, run_files::INPUTS_NPY];
 
-/// Reads a 2-D .npy file of the given shape, checking on the way that its
-/// SHA-256 is `expected`.
-fn read_npy_checked<A: ndarray_npy::ReadableElement>(
+/// Reads a float64 .npy table of `dest`'s shape into `dest`, checking first
+/// that the file's SHA-256 is `expected`: the whole file is read and hashed
+/// before its header is believed, then copied from a view of the bytes
+/// (or, should they not be aligned for floats, parsed).
+fn read_table_into(
     path: &Path,
-    shape: [usize; 2],
     expected: Option<&str>,
-) -> Result<Array2<A>, Error> {
+    mut dest: ndarray::ArrayViewMut2<'_, f64>,
+) -> Result<(), Error> {
+    use ndarray_npy::ViewNpyExt;
     let bad = |message: String| Error::BadFile {
         path: path.to_path_buf(),
         message,
@@ -531,8 +533,6 @@ fn read_npy_checked<A: ndarray_npy::ReadableElement>(
     let Some(expected) = expected else {
         return Err(bad("is not listed in the shard's manifest".into()));
     };
-    // The whole file first (its size is what it is), then its hash, and only
-    // then its header: a damaged header is never believed.
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -543,11 +543,20 @@ fn read_npy_checked<A: ndarray_npy::ReadableElement>(
             "damaged: its SHA-256 is {got}, the manifest recorded {expected}"
         )));
     }
-    let a = Array2::<A>::read_npy(&bytes[..]).map_err(|e| bad(e.to_string()))?;
-    if a.shape() != shape {
-        return Err(bad(format!("shape {:?}, expected {shape:?}", a.shape())));
+    let shape = [dest.nrows(), dest.ncols()];
+    let wrong = |s: &[usize]| bad(format!("shape {s:?}, expected {shape:?}"));
+    match ndarray::ArrayView2::<f64>::view_npy(&bytes) {
+        Ok(view) if view.shape() == shape => dest.assign(&view),
+        Ok(view) => return Err(wrong(view.shape())),
+        Err(_) => {
+            let a = Array2::<f64>::read_npy(&bytes[..]).map_err(|e| bad(e.to_string()))?;
+            if a.shape() != shape {
+                return Err(wrong(a.shape()));
+            }
+            dest.assign(&a);
+        }
     }
-    Ok(a)
+    Ok(())
 }
 
 /// Lowercase hex.

@@ -445,7 +445,10 @@ fn sharded_comparisons_and_sweeps_merge_to_the_same_bytes() {
         let saved = tmp.path().join(format!("{name}-saved"));
         std::fs::rename(shards.join(run), &saved).unwrap();
         std::fs::rename(other.join(name).join("shards").join(run), shards.join(run)).unwrap();
-        refused(std::slice::from_ref(&shards), "holds shards of another scenario");
+        refused(
+            std::slice::from_ref(&shards),
+            "holds shards of another scenario",
+        );
         std::fs::remove_dir_all(shards.join(run)).unwrap();
         std::fs::rename(&saved, shards.join(run)).unwrap();
         let group = shards.join("group.json");
@@ -455,7 +458,10 @@ fn sharded_comparisons_and_sweeps_merge_to_the_same_bytes() {
             text.replacen(&format!("\"{name}\""), "\"/tmp/elsewhere\"", 1),
         )
         .unwrap();
-        refused(std::slice::from_ref(&shards), "its name is \"/tmp/elsewhere\"");
+        refused(
+            std::slice::from_ref(&shards),
+            "its name is \"/tmp/elsewhere\"",
+        );
         std::fs::write(&group, text).unwrap();
 
         // A damaged table in a later run: found before anything is written.
