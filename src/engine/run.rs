@@ -39,6 +39,7 @@ pub fn shard_range(trials: u64, k: u64, n: u64) -> Range<u64> {
     };
     at(k)..at(k + 1)
 }
+
 /// Chunks run between two reductions (bounds the memory of per-chunk sums).
 const WAVE: usize = 64;
 /// Steps per lockable block of the storage histogram (64 × 1002 counts).
