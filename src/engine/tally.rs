@@ -30,23 +30,21 @@ pub struct StepSums {
 impl StepSums {
     /// Zeroed sums for a model.
     pub fn new(model: &Model) -> StepSums {
-        let n = model.steps;
-        StepSums {
-            demand: vec![0.0; n],
-            supply: vec![0.0; n],
-            lost: vec![0.0; n],
-            substitute: vec![0.0; n],
-            emergency: vec![0.0; n],
-            shortfall: vec![0.0; n],
-            shortfall_count: vec![0; n],
-            lost_by_supplier: vec![0.0; model.suppliers.len()],
-            lost_by_event: vec![0.0; model.events.len()],
-        }
+        StepSums::sized(model.steps, model.suppliers.len(), model.events.len())
     }
 
     /// Zeroed sums of the same shape.
     pub fn zeroed(&self) -> StepSums {
-        let n = self.demand.len();
+        StepSums::sized(
+            self.demand.len(),
+            self.lost_by_supplier.len(),
+            self.lost_by_event.len(),
+        )
+    }
+
+    /// Zeroed sums over `steps` steps, `suppliers` suppliers and `events` events.
+    fn sized(steps: usize, suppliers: usize, events: usize) -> StepSums {
+        let n = steps;
         StepSums {
             demand: vec![0.0; n],
             supply: vec![0.0; n],
@@ -55,8 +53,8 @@ impl StepSums {
             emergency: vec![0.0; n],
             shortfall: vec![0.0; n],
             shortfall_count: vec![0; n],
-            lost_by_supplier: vec![0.0; self.lost_by_supplier.len()],
-            lost_by_event: vec![0.0; self.lost_by_event.len()],
+            lost_by_supplier: vec![0.0; suppliers],
+            lost_by_event: vec![0.0; events],
         }
     }
 
