@@ -278,7 +278,7 @@ fn merge_group(
         metric: args.metric,
     };
     match group.command.as_str() {
-        "compare" => super::compare::merge_group(&group, dir, &args.out, &out, started),
+        "compare" => super::compare_shards::merge_group(&group, dir, &args.out, &out, started),
         "sweep" => super::sweep::merge_group(&group, dir, &args.out, &out, started),
         other => Err(Error::BadFile {
             path: path.to_path_buf(),

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and dispatch.
 
 mod compare;
+mod compare_shards;
 mod folder;
 mod merge;
 mod plot;

@@ -193,7 +193,7 @@ fn run_shard(
     let name = format!("sweep-{}", models[0].name);
     let shards = args.common.out.join(&name).join("shards");
     let points = models.len();
-    super::compare::write_group(
+    super::compare_shards::write_group(
         &shards,
         &Group {
             format: GROUP_FORMAT.into(),

@@ -4,6 +4,7 @@
 pub mod merge;
 pub mod model;
 pub mod raw;
+mod streams;
 pub mod validate;
 
 use std::path::Path;

@@ -5,10 +5,12 @@
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
+use super::streams::StreamNames;
+pub use super::streams::{stream_key, sub_stream_key};
 use super::validate::{
     self, DemandBase, InitialState, Input, LevelPath, Occurrence, OutageSpec, Scenario, Step,
 };
-use crate::dist::{DistSpec, Sampler, delay_steps};
+use crate::dist::{Sampler, delay_steps};
 
 /// An alternating up/down process in whole steps.
 #[derive(Debug, Clone)]
@@ -293,69 +295,6 @@ pub struct Model {
     pub storage_key: u64,
     /// SHA-256 of the canonical merged scenario.
     pub scenario_sha256: String,
-}
-
-/// Stable 64-bit hash of an entity id: the first 8 bytes (little-endian) of
-/// SHA-256 of the id's UTF-8 bytes. Unlike `std`'s hasher, this never changes.
-pub fn stream_key(id: &str) -> u64 {
-    let digest = Sha256::digest(id.as_bytes());
-    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
-}
-
-/// The stream key of one random quantity of an entity: [`stream_key`] of
-/// `<entity>/<quantity>`, e.g. `"sakhalin2/duration"`. No id or input column
-/// contains `/`, so these names never equal an entity's own.
-pub fn sub_stream_key(entity: &str, quantity: &str) -> u64 {
-    stream_key(&format!("{entity}/{quantity}"))
-}
-
-/// Every stream name of a model with its key, so that a collision between
-/// two of them is found when the model is built.
-#[derive(Default)]
-struct StreamNames(Vec<(u64, String)>);
-
-impl StreamNames {
-    /// The key of `name`, recorded.
-    fn key(&mut self, name: String) -> u64 {
-        let key = stream_key(&name);
-        self.0.push((key, name));
-        key
-    }
-
-    /// The key of `<entity>/<quantity>` ([`sub_stream_key`]), recorded.
-    fn sub(&mut self, entity: &str, quantity: &str) -> u64 {
-        self.key(format!("{entity}/{quantity}"))
-    }
-
-    /// An event's effects on suppliers or substitutes (`kind`), each with
-    /// its stream `<event>/<kind>.<target id>`.
-    fn effects<'a>(
-        &mut self,
-        event: &str,
-        kind: &str,
-        list: &[(usize, DistSpec)],
-        id_of: impl Fn(usize) -> &'a str,
-    ) -> Vec<EventEffect> {
-        list.iter()
-            .map(|&(target, ref d)| EventEffect {
-                target,
-                fraction: d.sampler(),
-                key: self.sub(event, &format!("{kind}.{}", id_of(target))),
-            })
-            .collect()
-    }
-
-    /// An error naming two streams whose keys coincide, if any do.
-    fn check(mut self) -> Result<(), String> {
-        self.0.sort();
-        match self.0.windows(2).find(|w| w[0].0 == w[1].0) {
-            Some(w) => Err(format!(
-                "random streams \"{}\" and \"{}\" hash to the same key; rename an id",
-                w[0].1, w[1].1
-            )),
-            None => Ok(()),
-        }
-    }
 }
 
 /// Days in each month of a 365-day year.

@@ -302,7 +302,7 @@ impl Tails {
         let d: Vec<f64> = self.reps.iter().map(|r| r[k].1 - r[k].0).collect();
         let b: Vec<f64> = self.reps.iter().map(|r| r[k].0).collect();
         let o: Vec<f64> = self.reps.iter().map(|r| r[k].1).collect();
-        let sorted = super::summary::sorted_total(&d);
+        let sorted = super::order::sorted_total(&d);
         let n = sorted.len();
         // The 2.5% and 97.5% points: order statistics ceil(q·B).
         let at = |q: f64| sorted[((q * n as f64).ceil() as usize).clamp(1, n) - 1];

@@ -20,7 +20,7 @@
 
 use ndarray::ArrayView2;
 
-use super::summary::sorted_total;
+use super::order::sorted_total;
 
 /// Quantile bins of an input for the variance share.
 pub const BINS: usize = 20;

@@ -12,6 +12,9 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
+use super::order::{
+    COLUMN_GROUP, Keys, extract, extract_into, from_total_key, partly_sort, total_key,
+};
 use crate::engine::Column;
 
 /// Quantiles reported for every column, as (name, per-mille).
@@ -204,79 +207,6 @@ pub fn quantile_ci_ranks(n: u64, q: f64) -> (u64, u64) {
     // Upper: the smallest m with F(m) >= 1 - alpha, so k = m + 1.
     let k = search(&|m| b.cdf(m) >= 1.0 - alpha).map_or(n, |m| (m + 1).min(n));
     (j.clamp(1, n.max(1)), k.clamp(1, n.max(1)))
-}
-
-/// `values` sorted by [`f64::total_cmp`], as integers: the map below is a
-/// bijection from `f64` bit patterns to `u64` that orders them as
-/// `total_cmp` does, and integers sort about twice as fast.
-pub fn sorted_total<'a>(values: impl IntoIterator<Item = &'a f64>) -> Vec<f64> {
-    let mut keys: Vec<u64> = values.into_iter().map(|x| total_key(*x)).collect();
-    keys.sort_unstable();
-    keys.into_iter().map(from_total_key).collect()
-}
-
-const SIGN: u64 = 1 << 63;
-
-/// The integer that orders as `f64::total_cmp` orders (a bijection).
-fn total_key(x: f64) -> u64 {
-    let b = x.to_bits();
-    if b & SIGN != 0 { !b } else { b | SIGN }
-}
-
-/// The inverse of [`total_key`].
-fn from_total_key(k: u64) -> f64 {
-    f64::from_bits(if k & SIGN != 0 { k & !SIGN } else { !k })
-}
-
-/// A column's keys ([`total_key`]) read back as values.
-#[derive(Clone, Copy)]
-struct Keys<'a>(&'a [u64]);
-
-impl Keys<'_> {
-    /// The value at position `i`.
-    fn at(self, i: usize) -> f64 {
-        from_total_key(self.0[i])
-    }
-
-    /// The values of positions `range`, in order.
-    fn values(self, range: std::ops::Range<usize>) -> impl Iterator<Item = f64> + Clone {
-        self.0[range].iter().map(|k| from_total_key(*k))
-    }
-
-    fn len(self) -> usize {
-        self.0.len()
-    }
-}
-
-/// Rearranges `keys` so that position `i` holds the key a full sort would
-/// put there for every `i` in `at`, and so do all the positions of
-/// `sorted`, which must start at 0 or end at `keys.len()` (its inner end,
-/// resp. start, must be in `at` or be the other end). The first `lowest`
-/// keys are the minimum's run, already in place (columns of shortfalls are
-/// mostly zeros, their minimum): only the rest is selected in. Costs about
-/// `n · log₂ |at|` plus the sort of `sorted`, instead of `n · log₂ n`.
-fn partly_sort(keys: &mut [u64], lowest: usize, at: &[usize], sorted: std::ops::Range<usize>) {
-    /// Places the order statistics `idx` (ascending, relative to `a`).
-    fn select(a: &mut [u64], idx: &[usize]) {
-        if idx.is_empty() || a.is_empty() {
-            return;
-        }
-        let m = idx.len() / 2;
-        let (left, _, right) = a.select_nth_unstable(idx[m]);
-        select(left, &idx[..m]);
-        let base = idx[m] + 1;
-        let upper: Vec<usize> = idx[m + 1..].iter().map(|i| i - base).collect();
-        select(right, &upper);
-    }
-    let mut idx: Vec<usize> = at
-        .iter()
-        .filter(|&&i| i >= lowest)
-        .map(|i| i - lowest)
-        .collect();
-    idx.sort_unstable();
-    idx.dedup();
-    select(&mut keys[lowest..], &idx);
-    keys[sorted.start.max(lowest).min(sorted.end)..sorted.end].sort_unstable();
 }
 
 /// Statistics of one column. `lower_is_worse` selects the tail for CVaR.
@@ -498,58 +428,6 @@ pub fn input_stats(inputs: ArrayView2<'_, f64>) -> Vec<ColumnStats> {
     columns_stats(inputs, &vec![false; inputs.ncols()], &ranks)
 }
 
-/// Columns `cols` of a row-major `table` as contiguous vectors of `f` of
-/// their values, in one pass over the rows (blocks of rows in parallel).
-fn extract<T: Copy + Default + Send + Sync>(
-    table: ArrayView2<'_, f64>,
-    cols: &[usize],
-    f: impl Fn(f64) -> T + Sync,
-) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    extract_into(table, cols, f, &mut out);
-    out
-}
-
-/// [`extract`] into `out`, reusing its vectors (it ends with one per column).
-fn extract_into<T: Copy + Default + Send + Sync>(
-    table: ArrayView2<'_, f64>,
-    cols: &[usize],
-    f: impl Fn(f64) -> T + Sync,
-    out: &mut Vec<Vec<T>>,
-) {
-    use rayon::prelude::*;
-    let n = table.nrows();
-    out.truncate(cols.len());
-    out.resize_with(cols.len(), Vec::new);
-    for v in out.iter_mut() {
-        v.resize(n, T::default());
-    }
-    let mut blocks: Vec<Vec<&mut [T]>> = (0..n.div_ceil(ROW_BLOCK)).map(|_| Vec::new()).collect();
-    for column in out.iter_mut() {
-        for (b, part) in column.chunks_mut(ROW_BLOCK).enumerate() {
-            blocks[b].push(part);
-        }
-    }
-    blocks
-        .into_par_iter()
-        .enumerate()
-        .for_each(|(b, mut parts)| {
-            let start = b * ROW_BLOCK;
-            for i in 0..parts[0].len() {
-                let row = table.row(start + i);
-                for (part, &c) in parts.iter_mut().zip(cols) {
-                    part[i] = f(row[c]);
-                }
-            }
-        });
-}
-
-/// Columns read together in one pass over a row-major table: 8 adjacent
-/// columns of float64 are one cache line of a row.
-const COLUMN_GROUP: usize = 8;
-/// Rows per block of that pass (each block is one task).
-const ROW_BLOCK: usize = 1 << 14;
-
 /// The statistics of every column of a row-major `table` (`lower[c]`: whether
 /// column `c`'s low values are its worst). Reading one column of a
 /// row-major table touches a cache line of every row, so the columns are
@@ -584,6 +462,7 @@ fn columns_stats(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::order::sorted_total;
 
     #[test]
     fn integer_sort_orders_like_total_cmp() {
