@@ -6,6 +6,7 @@ pub mod paired;
 pub mod sensitivity;
 pub mod steps;
 pub mod summary;
+mod tail;
 
 pub use order::sorted_total;
 pub use paired::{BOOTSTRAP_REPLICATES, Metric, MetricDiff, PairedDiff, compare, paired_diff};

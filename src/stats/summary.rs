@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::order::{
-    COLUMN_GROUP, Keys, extract, extract_into, from_total_key, partly_sort, total_key,
+    Buckets, COLUMN_GROUP, Placed, extract, extract_into, from_total_key, total_key,
 };
+use super::tail::cvar_se;
 use crate::engine::Column;
 
 /// Quantiles reported for every column, as (name, per-mille).
@@ -213,56 +214,21 @@ pub fn quantile_ci_ranks(n: u64, q: f64) -> (u64, u64) {
 /// `ci_ranks` are from [`quantile_ci_ranks`] for each of [`QUANTILES`].
 #[cfg(test)]
 fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]) -> ColumnStats {
-    let mut keys: Vec<u64> = values.iter().map(|x| total_key(*x)).collect();
-    column_stats_of_keys(&mut keys, lower_is_worse, ci_ranks)
+    let keys: Vec<u64> = values.iter().map(|x| total_key(*x)).collect();
+    column_stats_of_keys(&keys, lower_is_worse, ci_ranks)
 }
 
-/// [`column_stats`] of a column given as its [`total_key`]s, in trial order
-/// (they are reordered in place).
-fn column_stats_of_keys(
-    keys: &mut [u64],
+/// The positions of the sorted column that its statistics read: the
+/// quantiles and their intervals, the minimum and maximum, and the worst
+/// 5% in order (for CVaR95 and CVaR99 and their SEs, which add the tail's
+/// values in sorted order); only those are placed, the rest is not sorted.
+fn positions(
+    n: usize,
     lower_is_worse: bool,
     ci_ranks: &[(u64, u64); 5],
-) -> ColumnStats {
-    let n = keys.len();
-    let nf = n as f64;
-    // The mean and the variance add the values in trial order. The same two
-    // passes find the minimum and move its run to the front (for the
-    // partial sort below): at step `i` position `i` still holds trial `i`'s
-    // key, since the swaps only ever write at or before the current step.
-    let mut min = u64::MAX;
-    let mean = keys
-        .iter()
-        .map(|&k| {
-            min = min.min(k);
-            from_total_key(k)
-        })
-        .sum::<f64>()
-        / nf;
-    let mut lowest = 0;
-    let squares = (0..n)
-        .map(|i| {
-            let k = keys[i];
-            if k == min {
-                keys.swap(i, lowest);
-                lowest += 1;
-            }
-            let x = from_total_key(k);
-            (x - mean) * (x - mean)
-        })
-        .sum::<f64>();
-    let var = if n > 1 {
-        squares / (nf - 1.0)
-    } else {
-        f64::NAN
-    };
-    let std = var.sqrt();
+) -> (Vec<usize>, std::ops::Range<usize>) {
     let index = |rank: u64| (rank.max(1) as usize - 1).min(n - 1);
     let q_index = |permille: u64| index(ceil_frac(n as u64, permille, 1000));
-    // Only the order statistics below are needed, and the worst 5% in
-    // order (for CVaR95 and CVaR99 and their SEs, which add the tail's
-    // values in sorted order): those are placed, the rest is not sorted.
-    // The numbers are those of a full sort, bit for bit.
     let k95 = (ceil_frac(n as u64, 5, 100) as usize).clamp(1, n);
     let tail = if lower_is_worse {
         0..k95.max(q_index(50) + 1)
@@ -275,8 +241,30 @@ fn column_stats_of_keys(
         at.push(index(ci_ranks[i].0));
         at.push(index(ci_ranks[i].1));
     }
-    partly_sort(keys, lowest, &at, tail.clone());
-    let sorted = Keys(keys);
+    (at, tail)
+}
+
+/// A column's statistics from its mean, its sum of squared deviations
+/// (both added in trial order) and its placed order statistics, whose tail
+/// is `tail` of [`positions`]. The numbers are those of a full sort, bit
+/// for bit.
+fn finish_column(
+    mean: f64,
+    squares: f64,
+    sorted: &Placed,
+    tail: std::ops::Range<usize>,
+    lower_is_worse: bool,
+    ci_ranks: &[(u64, u64); 5],
+) -> ColumnStats {
+    let n = sorted.len();
+    let nf = n as f64;
+    let var = if n > 1 {
+        squares / (nf - 1.0)
+    } else {
+        f64::NAN
+    };
+    let std = var.sqrt();
+    let index = |rank: u64| (rank.max(1) as usize - 1).min(n - 1);
     let at = |rank: u64| sorted.at(index(rank));
     let q = |permille: u64| at(ceil_frac(n as u64, permille, 1000));
     let cvar = |percent_tail: u64| {
@@ -318,49 +306,6 @@ fn column_stats_of_keys(
         p99_ci: ci(3),
         p999_ci: ci(4),
     }
-}
-
-/// Asymptotic standard error of the CVaR estimator with tail fraction
-/// `tail`: CVaR = q + E[(X − q)⁺] / tail (Rockafellar–Uryasev), whose
-/// estimator has variance Var[(X − q)⁺] / (tail² · n). For the lower tail
-/// the excess is (q − X)⁺.
-///
-/// The sums run over the values in sorted order. `values` need only hold
-/// the part `sorted` in order (the lowest values for the lower tail, the
-/// highest for the upper): every value outside it has an excess of exactly
-/// 0, so the sums are those of the whole sorted column, bit for bit.
-fn cvar_se(
-    values: Keys<'_>,
-    sorted: std::ops::Range<usize>,
-    q: f64,
-    tail: f64,
-    lower: bool,
-) -> f64 {
-    let n = values.len();
-    if n < 2 {
-        return f64::NAN;
-    }
-    let excess = move |x: f64| {
-        if lower {
-            (q - x).max(0.0)
-        } else {
-            (x - q).max(0.0)
-        }
-    };
-    let zeros = n - sorted.len();
-    let part = values.values(sorted).map(excess);
-    let in_order = |f: &dyn Fn(f64) -> f64| -> f64 {
-        let zero = std::iter::repeat_n(f(0.0), zeros);
-        if lower {
-            part.clone().map(f).chain(zero).sum()
-        } else {
-            zero.chain(part.clone().map(f)).sum()
-        }
-    };
-    let nf = n as f64;
-    let mean = in_order(&|e| e) / nf;
-    let var = in_order(&|e| (e - mean).powi(2)) / (nf - 1.0);
-    (var / nf).sqrt() / tail
 }
 
 /// Mean and standard error of a sequence.
@@ -428,14 +373,14 @@ pub fn input_stats(inputs: ArrayView2<'_, f64>) -> Vec<ColumnStats> {
     columns_stats(inputs, &vec![false; inputs.ncols()], &ranks)
 }
 
-/// The statistics of every column of a row-major `table` (`lower[c]`: whether
-/// column `c`'s low values are its worst). Reading one column of a
+/// The statistics of every column of a row-major `table` (`lower[c]`:
+/// whether column `c`'s low values are its worst). Reading one column of a
 /// row-major table touches a cache line of every row, so the columns are
 /// read in groups of [`COLUMN_GROUP`] in one pass (blocks of rows in
 /// parallel), straight into their keys; then the group's columns are
-/// summarised in parallel. One group's keys are held at a time: 8 bytes per
-/// trial per column of the group. The result does not depend on the thread
-/// count.
+/// summarised in parallel ([`column_stats_of_keys`]). One group's keys are
+/// held at a time: 8 bytes per trial per column of the group. The result
+/// does not depend on the thread count.
 fn columns_stats(
     table: ArrayView2<'_, f64>,
     lower: &[bool],
@@ -450,13 +395,47 @@ fn columns_stats(
     for cols in all.chunks(COLUMN_GROUP) {
         extract_into(table, cols, total_key, &mut keys);
         let stats: Vec<ColumnStats> = keys
-            .par_iter_mut()
+            .par_iter()
             .zip(cols)
             .map(|(k, &c)| column_stats_of_keys(k, lower[c], ranks))
             .collect();
         out.extend(stats);
     }
     out
+}
+
+/// The statistics of one column given as its [`total_key`]s, in trial
+/// order, in three passes: the first adds the values in trial order and
+/// finds their range, the second adds the squared deviations in trial
+/// order and counts the keys into buckets, the third gathers the keys of
+/// the buckets that hold the order statistics ([`Buckets`]).
+fn column_stats_of_keys(keys: &[u64], lower: bool, ranks: &[(u64, u64); 5]) -> ColumnStats {
+    let n = keys.len();
+    let (mut min, mut max) = (u64::MAX, 0);
+    let mean = keys
+        .iter()
+        .map(|&k| {
+            min = min.min(k);
+            max = max.max(k);
+            from_total_key(k)
+        })
+        .sum::<f64>()
+        / n as f64;
+    let mut buckets = Buckets::new(n, min, max);
+    let squares = keys
+        .iter()
+        .map(|&k| {
+            buckets.add(k);
+            let x = from_total_key(k);
+            (x - mean) * (x - mean)
+        })
+        .sum::<f64>();
+    let (at, tail) = positions(n, lower, ranks);
+    let mut gather = buckets.gather(&at, tail.clone());
+    for &k in keys {
+        gather.take(k);
+    }
+    finish_column(mean, squares, &gather.finish(), tail, lower, ranks)
 }
 
 #[cfg(test)]
@@ -491,15 +470,16 @@ mod tests {
         assert_eq!(bits(&got), bits(&expected));
     }
 
-    /// The statistics from a partial sort are those of a full sort, bit for
-    /// bit: on samples with ties, zeros, a long run of zeros (as shortfall
-    /// columns have), negatives and of many sizes, both tails.
+    /// The statistics from bucketed selection are those of a full sort, bit
+    /// for bit: on samples with ties, zeros, a long run of zeros (as
+    /// shortfall columns have), negatives, nearly all values in one bucket,
+    /// a constant column, of many sizes, both tails.
     #[test]
-    fn partial_sort_gives_the_full_sorts_bits() {
+    fn bucketed_selection_gives_the_full_sorts_bits() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
-        for n in (1..60).chain([97, 100, 1000, 4001, 20_000]) {
-            for kind in 0..4 {
+        for n in (1..60).chain([97, 100, 1000, 4001, 20_000, 300_001]) {
+            for kind in 0..7 {
                 let v: Vec<f64> = (0..n)
                     .map(|_| {
                         let u: f64 = rng.random();
@@ -508,7 +488,14 @@ mod tests {
                             1 => (u * 5.0).floor() - 2.0,
                             2 if u < 0.95 => 0.0,
                             2 => u * 1e3,
-                            _ => (u - 0.5) * 1e-300 + f64::from(u8::from(u > 0.99)) * 1e300,
+                            3 => (u - 0.5) * 1e-300 + f64::from(u8::from(u > 0.99)) * 1e300,
+                            // Nearly all keys in one bucket, one far away.
+                            4 if u < 0.999 => 1.0 + u * 1e-12,
+                            4 => 1e300,
+                            // More zeros than the worst 5% can skip.
+                            5 if u < 0.995 => 0.0,
+                            5 => -u,
+                            _ => 2.5,
                         }
                     })
                     .collect();
@@ -528,7 +515,7 @@ mod tests {
     }
 
     /// The statistics of a column by a full sort, as they were computed
-    /// before the partial sort (the reference for the test above).
+    /// before the selection by buckets (the reference for the test above).
     fn by_full_sort(values: &[f64], lower: bool, ci_ranks: &[(u64, u64); 5]) -> ColumnStats {
         let n = values.len();
         let sorted = sorted_total(values);
