@@ -13,6 +13,7 @@
 pub mod comparison;
 pub mod json;
 pub mod markdown;
+mod npy;
 pub mod shard;
 pub mod timeseries;
 pub mod trials;

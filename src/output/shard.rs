@@ -17,6 +17,7 @@ use ndarray_npy::{ReadNpyExt, WriteNpyExt};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::npy::{hex, read_table_into};
 use crate::atomic::atomic_write;
 use crate::engine::hist::HIST_WIDTH;
 use crate::engine::{
@@ -373,14 +374,21 @@ pub fn merge_shards(shards: &[Shard], zero: StepSums, inputs: usize) -> Result<S
         .zip(rows)
         .zip(input_rows)
         .map(|((sh, rows), input_rows)| {
-            let hash = |name: &str| sh.manifest.files.get(name).map(String::as_str);
-            let name = run_files::TRIALS_NPY;
-            let path = sh.dir.join(name);
-            read_table_into(&path, hash(name), rows)?;
-            if inputs > 0 {
-                let name = run_files::INPUTS_NPY;
+            let read = |name: &str, mut rows: ndarray::ArrayViewMut2<'_, f64>| {
                 let path = sh.dir.join(name);
-                read_table_into(&path, hash(name), input_rows)?;
+                let Some(hash) = sh.manifest.files.get(name) else {
+                    return Err(Error::BadFile {
+                        path,
+                        message: "is not listed in the shard's manifest".into(),
+                    });
+                };
+                let shape = [rows.nrows(), rows.ncols()];
+                let dest = rows.as_slice_mut().expect("rows of a table in row order");
+                read_table_into(&path, hash, dest, shape)
+            };
+            read(run_files::TRIALS_NPY, rows)?;
+            if inputs > 0 {
+                read(run_files::INPUTS_NPY, input_rows)?;
             }
             Ok(())
         })
@@ -515,54 +523,6 @@ fn read_npy<A: ndarray_npy::ReadableElement>(
 /// The big files, whose SHA-256 is checked as they are read (one pass over
 /// them instead of two); the merge writes nothing before it has read them.
 const VERIFIED_AS_READ: [&str; 2] = [run_files::TRIALS_NPY, run_files::INPUTS_NPY];
-
-/// Reads a float64 .npy table of `dest`'s shape into `dest`, checking first
-/// that the file's SHA-256 is `expected`: the whole file is read and hashed
-/// before its header is believed, then copied from a view of the bytes
-/// (or, should they not be aligned for floats, parsed).
-fn read_table_into(
-    path: &Path,
-    expected: Option<&str>,
-    mut dest: ndarray::ArrayViewMut2<'_, f64>,
-) -> Result<(), Error> {
-    use ndarray_npy::ViewNpyExt;
-    let bad = |message: String| Error::BadFile {
-        path: path.to_path_buf(),
-        message,
-    };
-    let Some(expected) = expected else {
-        return Err(bad("is not listed in the shard's manifest".into()));
-    };
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let got = hex(&Sha256::digest(&bytes));
-    if got != expected {
-        return Err(bad(format!(
-            "damaged: its SHA-256 is {got}, the manifest recorded {expected}"
-        )));
-    }
-    let shape = [dest.nrows(), dest.ncols()];
-    let wrong = |s: &[usize]| bad(format!("shape {s:?}, expected {shape:?}"));
-    match ndarray::ArrayView2::<f64>::view_npy(&bytes) {
-        Ok(view) if view.shape() == shape => dest.assign(&view),
-        Ok(view) => return Err(wrong(view.shape())),
-        Err(_) => {
-            let a = Array2::<f64>::read_npy(&bytes[..]).map_err(|e| bad(e.to_string()))?;
-            if a.shape() != shape {
-                return Err(wrong(a.shape()));
-            }
-            dest.assign(&a);
-        }
-    }
-    Ok(())
-}
-
-/// Lowercase hex.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// A file's SHA-256 as lowercase hex.
 fn sha256_file(path: &Path) -> Result<String, Error> {
