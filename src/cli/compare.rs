@@ -10,7 +10,7 @@ use shortfall::plot::theme::Meta;
 use shortfall::report::comparison::{
     ComparedRun, Comparison, Difference, MetricValue, RunDifferences,
 };
-use shortfall::report::{Summary, files, summarise};
+use shortfall::report::{Summary, files};
 use shortfall::scenario::{self, Model};
 use shortfall::stats::{self, BOOTSTRAP_REPLICATES, Metric, MetricDiff};
 use shortfall::{Error, output};
@@ -138,13 +138,11 @@ impl<'a> Runs<'a> {
 
     /// The next run's result: summarised and written to its folder.
     pub fn add(&mut self, entry: &Entry, sim: SimOutput, out: &Finish<'_>) -> Result<(), Error> {
-        let summary = summarise(&entry.model, &sim);
-        let run_dir = output::create_dir(self.dir, &entry.label)?;
-        folder::write(
-            &run_dir,
+        let written = folder::summarise_and_write(
+            self.dir,
+            &entry.label,
             &entry.model,
             &sim,
-            &summary,
             &folder::Options {
                 csv: out.csv,
                 charts: &[],
@@ -152,7 +150,7 @@ impl<'a> Runs<'a> {
             },
         )?;
         self.sims.push(sim);
-        self.summaries.push(summary);
+        self.summaries.push(written.summary);
         Ok(())
     }
 

@@ -1,12 +1,13 @@
-//! Writes a run's results folder: the data files and the charts side by
-//! side, then summary.md, then the removal of files an earlier run left.
+//! Writes a run's results folder: the per-trial files while the statistics
+//! are computed, then the summaries and the charts, then summary.md, then
+//! the removal of files an earlier run left.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use shortfall::engine::{Column, SimOutput};
 use shortfall::plot::{ChartData, render_all};
-use shortfall::report::{Format, Summary};
+use shortfall::report::{Format, Summary, summarise};
 use shortfall::scenario::Model;
 use shortfall::{Error, output, stats};
 
@@ -20,49 +21,68 @@ pub struct Options<'a> {
     pub png_width: u32,
 }
 
-/// What [`write`] wrote.
+/// What [`summarise_and_write`] made and wrote.
 pub struct Written {
+    /// The run's summary.
+    pub summary: Summary,
+    /// The folder.
+    pub dir: PathBuf,
     /// The files, in a fixed order.
     pub files: Vec<PathBuf>,
+    /// Seconds spent on the statistics (while the per-trial files were
+    /// being written).
+    pub statistics_seconds: f64,
+    /// Seconds spent writing files after the statistics (charts included).
+    pub write_seconds: f64,
     /// Seconds spent drawing and writing the charts.
     pub charts_seconds: f64,
 }
 
-/// Writes summary.json, timeseries.csv, trials.npy (and inputs.npy when the
-/// scenario draws inputs), the charts, summary.md (and the CSV forms of the
-/// per-trial tables on request) into `dir`.
-pub fn write(
-    dir: &Path,
+/// Summarises `sim` and writes the folder `out/name`: trials.npy (and
+/// inputs.npy when the scenario draws inputs, and the CSV forms on
+/// request) while the statistics are computed; then summary.json,
+/// timeseries.csv, the charts and summary.md; then the removal of files an
+/// earlier run left. Each file's bytes are the same whatever runs beside it.
+pub fn summarise_and_write(
+    out: &Path,
+    name: &str,
     model: &Model,
     sim: &SimOutput,
-    summary: &Summary,
     opts: &Options<'_>,
 ) -> Result<Written, Error> {
-    let steps = stats::step_rows(model, sim);
+    let dir = output::create_dir(out, name)?;
     let inputs: Vec<&str> = model.inputs.iter().map(|i| i.name.as_str()).collect();
-    let mut files = output::write_summary_files(dir, summary, &steps)?;
-    // The per-trial files and the charts do not depend on each other: written
-    // side by side (each file's bytes are the same either way).
-    let (tables, charts) = rayon::join(
-        || output::write_trial_files(dir, sim, &inputs, opts.csv),
-        || -> Result<(Vec<PathBuf>, f64), Error> {
-            if opts.charts.is_empty() {
-                return Ok((Vec::new(), 0.0));
-            }
-            let started = Instant::now();
-            let sorted = stats::sorted_total(sim.column(Column::Shortfall));
-            let data = ChartData::new(summary, sorted, steps);
-            let files = render_all(dir, &data, opts.charts, opts.png_width)?;
-            Ok((files, started.elapsed().as_secs_f64()))
+    let draw = !opts.charts.is_empty();
+    let started = Instant::now();
+    let ((summary, statistics_seconds), tables) = rayon::join(
+        || (summarise(model, sim), started.elapsed().as_secs_f64()),
+        || -> Result<_, Error> {
+            let files = output::write_trial_files(&dir, sim, &inputs, opts.csv)?;
+            // The exceedance chart's sorted shortfalls, while it waits.
+            let sorted = draw.then(|| stats::sorted_total(sim.column(Column::Shortfall)));
+            Ok((files, sorted))
         },
     );
-    files.extend(tables?);
-    let (chart_files, charts_seconds) = charts?;
-    files.extend(chart_files);
-    files.push(output::write_summary_md(dir, summary, opts.charts)?);
-    output::remove_stale(dir, &files, true);
+    let (tables, sorted) = tables?;
+    let t = Instant::now();
+    let steps = stats::step_rows(model, sim);
+    let mut files = output::write_summary_files(&dir, &summary, &steps)?;
+    files.extend(tables);
+    let mut charts_seconds = 0.0;
+    if let Some(sorted) = sorted {
+        let tc = Instant::now();
+        let data = ChartData::new(&summary, sorted, steps);
+        files.extend(render_all(&dir, &data, opts.charts, opts.png_width)?);
+        charts_seconds = tc.elapsed().as_secs_f64();
+    }
+    files.push(output::write_summary_md(&dir, &summary, opts.charts)?);
+    output::remove_stale(&dir, &files, true);
     Ok(Written {
+        summary,
+        dir,
         files,
+        statistics_seconds,
+        write_seconds: t.elapsed().as_secs_f64(),
         charts_seconds,
     })
 }

@@ -7,7 +7,7 @@ use shortfall::engine::StepSums;
 use std::path::{Path, PathBuf};
 
 use shortfall::output::shard::{Shard, check_shards, merge_shards};
-use shortfall::report::{RunInfo, files, shard, summarise};
+use shortfall::report::{RunInfo, files, shard};
 use shortfall::scenario::Model;
 use shortfall::{Error, output, scenario};
 
@@ -47,27 +47,23 @@ fn merge_in_pool(
     let sim = merge_shards(&shards, StepSums::new(&model), model.inputs.len())?;
     let read_seconds = started.elapsed().as_secs_f64();
 
-    let t1 = Instant::now();
-    let summary = summarise(&model, &sim);
-    let statistics_seconds = t1.elapsed().as_secs_f64();
     let charts = if args.no_charts {
         &[][..]
     } else {
         &args.charts.format[..]
     };
-    let t2 = Instant::now();
-    let dir = output::create_dir(&args.out, &model.name)?;
-    let written = folder::write(
-        &dir,
+    let written = folder::summarise_and_write(
+        &args.out,
+        &model.name,
         &model,
         &sim,
-        &summary,
         &folder::Options {
             csv: args.csv,
             charts,
             png_width: args.charts.png_width,
         },
     )?;
+    let (summary, dir) = (&written.summary, &written.dir);
     // The shards' own simulation time, where their run.json gives it.
     let simulate_seconds: f64 = shards
         .iter()
@@ -80,8 +76,8 @@ fn merge_in_pool(
         threads: rayon::current_num_threads(),
         trials: model.trials,
         simulate_seconds,
-        statistics_seconds,
-        write_seconds: t2.elapsed().as_secs_f64(),
+        statistics_seconds: written.statistics_seconds,
+        write_seconds: written.write_seconds,
         charts_seconds: written.charts_seconds,
         total_seconds: started.elapsed().as_secs_f64(),
         trials_per_second: model.trials as f64 / simulate_seconds.max(1e-9),
@@ -97,7 +93,7 @@ fn merge_in_pool(
     };
     output::write_json(&dir.join(files::RUN_JSON), &info)?;
     if !args.quiet {
-        print!("{}", terminal::render(&summary));
+        print!("{}", terminal::render(summary));
         println!(
             "  merged {} shards in {:.1} s (read {read_seconds:.1} s); wrote {}",
             shards.len(),

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use shortfall::engine::shard_range;
-use shortfall::report::{RunInfo, files, summarise};
+use shortfall::report::{RunInfo, files};
 use shortfall::{Error, output, scenario};
 
 use super::{RunArgs, ShardArg, folder, progress, terminal};
@@ -36,25 +36,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     )?;
     let simulate_seconds = t0.elapsed().as_secs_f64();
 
-    let t1 = Instant::now();
-    let summary = summarise(&model, &sim);
-    let statistics_seconds = t1.elapsed().as_secs_f64();
-
-    let t2 = Instant::now();
-    let dir = output::create_dir(&args.common.out, &model.name)?;
-    let written = folder::write(
-        &dir,
+    let written = folder::summarise_and_write(
+        &args.common.out,
+        &model.name,
         &model,
         &sim,
-        &summary,
         &folder::Options {
             csv: args.csv,
             charts,
             png_width: args.common.charts.png_width,
         },
     )?;
-    let write_seconds = t2.elapsed().as_secs_f64();
-    let mut files = written.files;
+    let (summary, dir) = (&written.summary, &written.dir);
+    let mut files = written.files.clone();
     let threads = if args.common.threads == 0 {
         rayon::current_num_threads()
     } else {
@@ -65,8 +59,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         threads,
         trials: model.trials,
         simulate_seconds,
-        statistics_seconds,
-        write_seconds,
+        statistics_seconds: written.statistics_seconds,
+        write_seconds: written.write_seconds,
         charts_seconds: written.charts_seconds,
         total_seconds: started.elapsed().as_secs_f64(),
         trials_per_second: model.trials as f64 / simulate_seconds.max(1e-9),
@@ -81,7 +75,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     files.push(run_json);
 
     if !args.common.quiet {
-        print!("{}", terminal::render(&summary));
+        print!("{}", terminal::render(summary));
         println!(
             "  {:.0} trials/s on {threads} threads; wrote {}",
             info.trials_per_second,

@@ -212,12 +212,11 @@ pub struct RunInfo {
     pub trials: u64,
     /// Seconds spent simulating.
     pub simulate_seconds: f64,
-    /// Seconds spent on statistics.
+    /// Seconds spent on statistics (while the per-trial files are written).
     pub statistics_seconds: f64,
-    /// Seconds spent writing files (charts included).
+    /// Seconds spent writing files after the statistics (charts included).
     pub write_seconds: f64,
-    /// Seconds spent drawing and writing the charts, part of `write_seconds`
-    /// (they are drawn while the per-trial files are being written).
+    /// Seconds spent drawing and writing the charts, part of `write_seconds`.
     pub charts_seconds: f64,
     /// Total wall-clock seconds.
     pub total_seconds: f64,
