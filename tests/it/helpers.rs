@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use shortfall::engine::{RunOptions, SimOutput, simulate};
+use shortfall::scenario::model::EventCount;
 use shortfall::scenario::{Model, load_model};
 use shortfall::{Summary, summarise};
 
@@ -86,4 +87,35 @@ pub fn assert_within(what: &str, estimate: f64, se: f64, exact: f64, k: f64) {
         (estimate - exact).abs() <= k * se,
         "{what}: estimate {estimate} vs exact {exact} (se {se}, z = {z:.2})"
     );
+}
+
+/// Overrides that switch off every outage and event of a model, and the
+/// demand's randomness. Built from the model itself, so a supplier added to
+/// the library later is covered too.
+pub fn everything_off(m: &Model, keep_event: Option<&str>) -> Vec<String> {
+    let mut sets = vec![
+        "demand.level=1".to_string(),
+        "demand.noise.sd=0".to_string(),
+    ];
+    // A model keeps an outage process only where its rate is positive.
+    for s in &m.suppliers {
+        if s.outage.is_some() {
+            sets.push(format!("supplier.{}.outage.rate_per_year=0", s.id));
+        }
+    }
+    for s in &m.substitutes {
+        if s.outage.is_some() {
+            sets.push(format!("substitute.{}.outage.rate_per_year=0", s.id));
+        }
+    }
+    for e in &m.events {
+        if Some(e.id.as_str()) == keep_event {
+            continue;
+        }
+        match e.count {
+            EventCount::Bernoulli(_) => sets.push(format!("event.{}.probability=0", e.id)),
+            EventCount::Poisson(_) => sets.push(format!("event.{}.rate_per_year=0", e.id)),
+        }
+    }
+    sets
 }

@@ -12,6 +12,7 @@ mod charts;
 mod cli;
 mod compare;
 mod exact;
+mod hindcast;
 mod invariants;
 mod layers;
 mod model_v2;

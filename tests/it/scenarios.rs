@@ -6,44 +6,12 @@
 use std::path::PathBuf;
 
 use shortfall::engine::Column;
-use shortfall::scenario::model::EventCount;
 use shortfall::scenario::{Model, load_model};
 
-use crate::helpers::{root, run, scenario_files};
+use crate::helpers::{everything_off, root, run, scenario_files};
 
 fn baseline() -> PathBuf {
     root().join("scenarios/japan-2024.toml")
-}
-
-/// Overrides that switch off every outage and event of a model, and the
-/// demand's randomness. Built from the model itself, so a supplier added to
-/// the library later is covered too.
-fn everything_off(m: &Model, keep_event: Option<&str>) -> Vec<String> {
-    let mut sets = vec![
-        "demand.level=1".to_string(),
-        "demand.noise.sd=0".to_string(),
-    ];
-    // A model keeps an outage process only where its rate is positive.
-    for s in &m.suppliers {
-        if s.outage.is_some() {
-            sets.push(format!("supplier.{}.outage.rate_per_year=0", s.id));
-        }
-    }
-    for s in &m.substitutes {
-        if s.outage.is_some() {
-            sets.push(format!("substitute.{}.outage.rate_per_year=0", s.id));
-        }
-    }
-    for e in &m.events {
-        if Some(e.id.as_str()) == keep_event {
-            continue;
-        }
-        match e.count {
-            EventCount::Bernoulli(_) => sets.push(format!("event.{}.probability=0", e.id)),
-            EventCount::Poisson(_) => sets.push(format!("event.{}.rate_per_year=0", e.id)),
-        }
-    }
-    sets
 }
 
 #[test]
