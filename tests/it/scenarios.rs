@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use shortfall::engine::Column;
-use shortfall::scenario::{Model, load_model};
+use shortfall::scenario::load_model;
 
 use crate::helpers::{everything_off, root, run, scenario_files};
 
