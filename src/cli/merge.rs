@@ -90,6 +90,7 @@ fn merge_in_pool(
         overrides: Vec::new(),
         shard: None,
         merged_shards: Some(shards.len() as u64),
+        target: None,
     };
     output::write_json(&dir.join(files::RUN_JSON), &info)?;
     if !args.quiet {

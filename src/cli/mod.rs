@@ -10,6 +10,7 @@ mod run;
 mod sensitivity;
 mod sweep;
 mod table;
+mod target;
 mod terminal;
 mod tornado;
 mod validate;
@@ -108,6 +109,16 @@ pub struct SweepArgs {
     /// OUT/sweep-NAME/shards/, for `shortfall merge OUT/sweep-NAME/shards`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<ShardArg>,
+}
+
+/// A relative standard error: a number above 0 and below 1.
+fn relative_se(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        _ => Err(format!(
+            "expected a relative standard error above 0 and below 1, e.g. 0.01 for 1%, got \"{s}\""
+        )),
+    }
 }
 
 /// What every command that runs scenarios shares: where to write, the
@@ -236,6 +247,21 @@ pub struct RunArgs {
     /// for `shortfall merge` (no summary or charts until then).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<ShardArg>,
+    /// Run to a precision instead of a fixed number of trials: waves of
+    /// trials, in trial order, until the relative standard error of
+    /// --metric (SE / |value|) is at or below REL (0.01 for 1%), or until
+    /// --max-trials. The result is byte for byte the plain run of the
+    /// trials it ended with.
+    #[arg(long, value_name = "REL", value_parser = relative_se, conflicts_with = "shard")]
+    pub target_se: Option<f64>,
+    /// The metric --target-se applies to: eue (the default), p_shortfall,
+    /// lole, p95, p99, cvar95 or cost.
+    #[arg(long, requires = "target_se")]
+    pub metric: Option<shortfall::stats::Metric>,
+    /// The most trials --target-se may run (default: the run's trials, from
+    /// the scenario or --trials).
+    #[arg(long, value_name = "N", requires = "target_se", value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
+    pub max_trials: Option<u64>,
 }
 
 /// `--shard K/N`: shard `K` (from 0) of `N`.

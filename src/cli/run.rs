@@ -7,7 +7,9 @@ use shortfall::engine::shard_range;
 use shortfall::report::{RunInfo, files};
 use shortfall::{Error, output, scenario};
 
-use super::{RunArgs, ShardArg, folder, progress, terminal};
+use shortfall::stats::Metric;
+
+use super::{RunArgs, ShardArg, folder, progress, target, terminal};
 
 /// Loads, runs, summarises and writes one scenario.
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
@@ -25,15 +27,31 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         &args.common.charts.format[..]
     };
-    let model = scenario::load_model(&args.scenario, &sets)?;
-
     let t0 = Instant::now();
-    let sim = progress::simulate_with_bar(
-        &model,
-        args.common.threads,
-        args.common.quiet,
-        String::new(),
-    )?;
+    let (model, sets, sim, target) = match args.target_se {
+        Some(relative_se) => {
+            let reached = target::run_to_target(&target::Target {
+                scenario: &args.scenario,
+                sets: &sets,
+                relative_se,
+                metric: args.metric.unwrap_or(Metric::Eue),
+                max_trials: args.max_trials,
+                threads: args.common.threads,
+                quiet: args.common.quiet,
+            })?;
+            (reached.model, reached.sets, reached.sim, Some(reached.info))
+        }
+        None => {
+            let model = scenario::load_model(&args.scenario, &sets)?;
+            let sim = progress::simulate_with_bar(
+                &model,
+                args.common.threads,
+                args.common.quiet,
+                String::new(),
+            )?;
+            (model, sets, sim, None)
+        }
+    };
     let simulate_seconds = t0.elapsed().as_secs_f64();
 
     let written = folder::summarise_and_write(
@@ -69,6 +87,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         overrides: sets,
         shard: None,
         merged_shards: None,
+        target,
     };
     let run_json = dir.join(files::RUN_JSON);
     output::write_json(&run_json, &info)?;
@@ -80,6 +99,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             "  {:.0} trials/s on {threads} threads; wrote {}",
             info.trials_per_second,
             dir.display()
+        );
+    }
+    if let Some(t) = &info.target {
+        // Said even with --quiet: the run may not have reached its target.
+        println!(
+            "{}",
+            target::describe(t, args.metric.unwrap_or(Metric::Eue))
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -193,6 +219,7 @@ impl ShardRun<'_> {
             overrides: self.overrides,
             shard: Some([k, n]),
             merged_shards: None,
+            target: None,
         };
         output::write_json(&dir.join(files::RUN_JSON), &info)?;
         Ok((dir, info))

@@ -145,6 +145,34 @@ impl SimOutput {
     }
 }
 
+impl SimOutput {
+    /// This result, of trials `0..n` of a longer run, as the run of exactly
+    /// `n` trials: bit for bit what [`simulate`] gives for the same model with
+    /// `trials = n`. The rows are the same (trial `i`'s row does not depend
+    /// on the run's length); the per-step sums are the blocks re-added in the
+    /// tree of `n` trials' chunks, which gives that run's bits because every
+    /// block of a range of whole chunks is a whole block of both trees. `n`
+    /// must be a whole number of chunks, or the longer run's own end.
+    pub fn into_run_of_its_trials(mut self) -> Result<SimOutput, Error> {
+        let n = self.trials.end;
+        let chunks = chunk_count(n);
+        if self.trials.start != 0 || (n % CHUNK as u64 != 0 && chunks != self.chunks) {
+            return Err(Error::Usage(format!(
+                "trials {:?} are not a run's first whole chunks",
+                self.trials
+            )));
+        }
+        let mut tree = SumTree::new(chunks);
+        for b in self.blocks.drain(..) {
+            tree.push(b);
+        }
+        self.blocks = tree.into_blocks();
+        self.sums = sum_of(&self.blocks, &self.sums);
+        self.chunks = chunks;
+        Ok(self)
+    }
+}
+
 /// The sums over `blocks`, added in order (`like` gives the shape when there
 /// is no block).
 pub(crate) fn sum_of(blocks: &[SumBlock], like: &StepSums) -> StepSums {

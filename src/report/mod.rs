@@ -15,7 +15,9 @@ pub use charts::{Chart, Format};
 
 /// The crate version, written into every summary.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub use summary::{EntityMean, InputMetrics, RunInfo, Summary, SupplierInfo, summarise};
+pub use summary::{
+    EntityMean, InputMetrics, RunInfo, Summary, SupplierInfo, TargetInfo, summarise,
+};
 
 /// The files of a run's folder.
 pub mod files {

@@ -235,4 +235,29 @@ pub struct RunInfo {
     /// the sum of the shards' own, where their run.json gives it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_shards: Option<u64>,
+    /// For a run to a precision (`run --target-se`): the target and where
+    /// the run stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<TargetInfo>,
+}
+
+/// How a run to a precision (`run --target-se`) went: in run.json.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetInfo {
+    /// The metric the target applies to (`eue`, `p_shortfall`, ...).
+    pub metric: String,
+    /// The relative standard error asked for.
+    pub target_relative_se: f64,
+    /// The most trials the run could use.
+    pub max_trials: u64,
+    /// The trials used (the run's `trials`).
+    pub trials: u64,
+    /// The metric's relative standard error at the end (`null` when its
+    /// value is 0: no relative error can be met).
+    #[serde(deserialize_with = "crate::stats::summary::nan_if_null")]
+    pub relative_se: f64,
+    /// Whether the target was met (otherwise the run stopped at `max_trials`).
+    pub converged: bool,
+    /// How many waves of trials were run.
+    pub waves: u32,
 }

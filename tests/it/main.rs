@@ -20,3 +20,4 @@ mod reproducibility;
 mod same_bytes;
 mod scenarios;
 mod shards;
+mod target;

@@ -1,0 +1,188 @@
+//! `run --target-se`: a run to a precision. Waves of whole chunks of trials,
+//! in trial order, until the chosen metric's relative standard error is at or
+//! below the target, or until the most trials allowed.
+//!
+//! Deterministic: the trials of a wave are those of any run of the model
+//! (trial `i`'s row depends only on the seed and `i`), and the size of the
+//! next wave depends only on the trials so far; so the stopping point depends
+//! only on the scenario and the seed, never on threads or timing, and the
+//! result is, byte for byte, the plain run of the trials it ended with
+//! ([`SimOutput::into_run_of_its_trials`]).
+
+use std::path::Path;
+
+use shortfall::engine::{CHUNK, Column, SimOutput};
+use shortfall::report::TargetInfo;
+use shortfall::scenario::{self, Model};
+use shortfall::stats::{Metric, Metrics, metrics};
+
+use super::progress;
+
+/// Trials in the first wave (and the least by which a wave grows the run).
+const FIRST_WAVE: u64 = 64 * CHUNK as u64;
+/// A wave at most multiplies the trials run so far by this.
+const MOST_GROWTH: u64 = 4;
+/// A wave aims this much beyond the trials the precision so far asks for.
+const MARGIN: f64 = 1.1;
+
+/// What a run to a target asks for.
+pub struct Target<'a> {
+    /// The scenario file.
+    pub scenario: &'a Path,
+    /// Its overrides (`--set`, `--trials`, `--seed`), in order.
+    pub sets: &'a [String],
+    /// The relative standard error asked for.
+    pub relative_se: f64,
+    /// The metric it applies to.
+    pub metric: Metric,
+    /// The most trials allowed (default: the run's own).
+    pub max_trials: Option<u64>,
+    /// Worker threads.
+    pub threads: usize,
+    /// No progress bar.
+    pub quiet: bool,
+}
+
+/// The outcome: the model of the trials used (its `trials` and scenario hash
+/// those of `--trials N` for them), their result, and how it went.
+pub struct Reached {
+    /// The scenario with `simulation.trials` set to the trials used.
+    pub model: Model,
+    /// The overrides that give that model (`sets` and the trials used).
+    pub sets: Vec<String>,
+    /// The result of those trials, as a plain run of them.
+    pub sim: SimOutput,
+    /// For run.json and the terminal.
+    pub info: TargetInfo,
+}
+
+/// The metric's relative standard error in `m`: infinite when its value is
+/// 0 (or its SE unknown). For P95 and P99 the SE is read from their 95%
+/// distribution-free interval, (upper − lower) / (2 × 1.96).
+pub fn relative_se(metric: Metric, m: &Metrics) -> f64 {
+    let short = m.column(Column::Shortfall);
+    let se = match metric {
+        Metric::P95 => (short.p95_ci[1] - short.p95_ci[0]) / (2.0 * 1.96),
+        Metric::P99 => (short.p99_ci[1] - short.p99_ci[0]) / (2.0 * 1.96),
+        Metric::Cvar95 => short.cvar95_se,
+        _ => metric.se_of(m),
+    };
+    let value = metric.of(m).abs();
+    if value > 0.0 && se.is_finite() {
+        se / value
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// The trials after the next wave, from `done` trials whose relative SE is
+/// `rel`: about what `target` asks for (SE falls as 1/√n), at least one
+/// first wave more, at most [`MOST_GROWTH`] times as many, in whole chunks,
+/// at most `max`.
+pub fn next_total(done: u64, rel: f64, target: f64, max: u64) -> u64 {
+    let wanted = if rel.is_finite() {
+        (done as f64 * (rel / target).powi(2) * MARGIN).ceil()
+    } else {
+        f64::INFINITY
+    };
+    let lo = done + FIRST_WAVE;
+    let hi = done.saturating_mul(MOST_GROWTH).max(lo);
+    let next = if wanted.is_finite() {
+        (wanted as u64).clamp(lo, hi)
+    } else {
+        hi
+    };
+    next.div_ceil(CHUNK as u64)
+        .saturating_mul(CHUNK as u64)
+        .min(max)
+}
+
+/// Runs waves until the target is met or `max_trials` are run.
+pub fn run_to_target(t: &Target<'_>) -> anyhow::Result<Reached> {
+    let base = scenario::load_model(t.scenario, t.sets)?;
+    let max = t.max_trials.unwrap_or(base.trials);
+    let with_trials = |n: u64| -> Vec<String> {
+        let mut sets = t.sets.to_vec();
+        sets.push(format!("simulation.trials={n}"));
+        sets
+    };
+    // The waves run as ranges of one run of `max` trials.
+    let long = scenario::load_model(t.scenario, &with_trials(max))?;
+    let mut total = FIRST_WAVE.min(max);
+    let mut sim: Option<SimOutput> = None;
+    let mut waves = 0;
+    let mut label = String::new();
+    let (rel, converged) = loop {
+        let from = sim.as_ref().map_or(0, SimOutput::len) as u64;
+        let wave =
+            progress::simulate_range_with_bar(&long, from..total, t.threads, t.quiet, label)?;
+        waves += 1;
+        match sim.as_mut() {
+            Some(s) => s.append(wave)?,
+            None => sim = Some(wave),
+        }
+        let so_far = sim.as_ref().expect("a wave");
+        let rel = relative_se(t.metric, &metrics(so_far.table.view()));
+        if rel <= t.relative_se {
+            break (rel, true);
+        }
+        if total >= max {
+            break (rel, false);
+        }
+        total = next_total(total, rel, t.relative_se, max);
+        label = if rel.is_finite() {
+            format!(
+                "relative SE {:.2}% (target {:.2}%) ",
+                100.0 * rel,
+                100.0 * t.relative_se
+            )
+        } else {
+            format!("{} is 0 so far ", t.metric.label())
+        };
+    };
+    let sim = sim.expect("a wave").into_run_of_its_trials()?;
+    let n = sim.len() as u64;
+    let sets = with_trials(n);
+    let model = scenario::load_model(t.scenario, &sets)?;
+    Ok(Reached {
+        model,
+        sets,
+        sim,
+        info: TargetInfo {
+            metric: t.metric.name().to_string(),
+            target_relative_se: t.relative_se,
+            max_trials: max,
+            trials: n,
+            relative_se: rel,
+            converged,
+            waves,
+        },
+    })
+}
+
+/// One line for the terminal: where the run stopped and why.
+pub fn describe(info: &TargetInfo, metric: Metric) -> String {
+    let target = 100.0 * info.target_relative_se;
+    if info.converged {
+        format!(
+            "  target met: relative SE of {} {:.2}% <= {target:.2}% after {} trials ({} waves)",
+            metric.label(),
+            100.0 * info.relative_se,
+            info.trials,
+            info.waves
+        )
+    } else if info.relative_se.is_finite() {
+        format!(
+            "  target NOT met: relative SE of {} {:.2}% > {target:.2}% at --max-trials {} (raise it, or accept this precision)",
+            metric.label(),
+            100.0 * info.relative_se,
+            info.max_trials
+        )
+    } else {
+        format!(
+            "  target NOT met: {} is 0 in all {} trials, so no relative SE can be met; stopped at --max-trials",
+            metric.label(),
+            info.trials
+        )
+    }
+}
