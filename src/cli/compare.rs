@@ -56,6 +56,9 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     if let Some(shard) = args.shard {
         return super::compare_shards::run_shard(args, &entries, shard);
     }
+    if let Some(relative_se) = args.target_se {
+        return super::compare_target::compare_to_target(args, relative_se, out, started);
+    }
 
     let dir = output::create_dir(&args.common.out, &format!("compare-{}", entries[0].label))?;
     let mut runs = Runs::start(&dir, &entries);
@@ -127,7 +130,7 @@ impl<'a> Runs<'a> {
         remove_stale_results(
             dir,
             &labels,
-            &["comparison", "differences", "exceedance_overlay"],
+            &["comparison", "differences", "exceedance_overlay", "target"],
         );
         Runs {
             dir,
@@ -210,12 +213,17 @@ impl<'a> Runs<'a> {
 /// with the common `--set`s and the same trials and seed (the first file's
 /// unless `--trials`/`--seed` are given). Labels are unique folder names.
 fn entries(args: &CompareArgs) -> anyhow::Result<Vec<Entry>> {
+    entries_with_trials(args, args.common.trials)
+}
+
+/// [`entries`] with `trials` trials (default: the first file's).
+pub fn entries_with_trials(args: &CompareArgs, trials: Option<u64>) -> anyhow::Result<Vec<Entry>> {
     let mut common = args.sets.clone();
     // The first file fixes the trials and seed of all.
     let first = scenario::load_model(&args.scenarios[0], &common)?;
     common.push(format!(
         "simulation.trials={}",
-        args.common.trials.unwrap_or(first.trials)
+        trials.unwrap_or(first.trials)
     ));
     common.push(format!(
         "simulation.seed={}",

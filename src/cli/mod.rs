@@ -2,6 +2,7 @@
 
 mod compare;
 mod compare_shards;
+mod compare_target;
 mod folder;
 mod merge;
 mod plot;
@@ -190,6 +191,15 @@ pub struct CompareArgs {
     /// OUT/compare-NAME/shards/, for `shortfall merge OUT/compare-NAME/shards`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<ShardArg>,
+    /// Run to a precision: waves of trials until the paired difference in
+    /// --metric (a mean: eue, p_shortfall, lole or cost) of every run against
+    /// the first has a relative standard error at or below REL, or until
+    /// --max-trials. The result is byte for byte that of --trials N.
+    #[arg(long, value_name = "REL", value_parser = relative_se, conflicts_with = "shard")]
+    pub target_se: Option<f64>,
+    /// The most trials --target-se may run (default: the runs' trials).
+    #[arg(long, value_name = "N", requires = "target_se", value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
+    pub max_trials: Option<u64>,
 }
 
 /// Options of `shortfall table`.

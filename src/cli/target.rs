@@ -19,7 +19,7 @@ use shortfall::stats::{Metric, Metrics, metrics};
 use super::progress;
 
 /// Trials in the first wave (and the least by which a wave grows the run).
-const FIRST_WAVE: u64 = 64 * CHUNK as u64;
+pub const FIRST_WAVE: u64 = 64 * CHUNK as u64;
 /// A wave at most multiplies the trials run so far by this.
 const MOST_GROWTH: u64 = 4;
 /// A wave aims this much beyond the trials the precision so far asks for.

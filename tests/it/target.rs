@@ -159,3 +159,40 @@ fn the_options_of_a_target_need_one() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn a_comparison_to_a_target_is_the_comparison_of_its_trials() {
+    let scenario = root().join("scenarios/sakhalin2-cutoff.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let compare = |out: &str, extra: &[&str]| {
+        shortfall()
+            .arg("compare")
+            .arg(&scenario)
+            .args(["--variant", "flex12:substitute.us_flex.capacity=12"])
+            .args(extra)
+            .args(["--quiet", "--no-charts", "--out"])
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap()
+    };
+    let o = compare("target", &["--target-se", "0.05", "--max-trials", "400000"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("target met"));
+    let folder = dir.path().join("target/compare-sakhalin2-cutoff");
+    let t = read_json(&folder.join("target.json"));
+    assert_eq!(t["converged"], true);
+    assert!(t["waves"].as_u64().unwrap() >= 2, "{t}");
+    let n = t["trials"].as_u64().unwrap().to_string();
+    let o = compare("plain", &["--trials", &n]);
+    assert!(o.status.success());
+    let plain = dir.path().join("plain/compare-sakhalin2-cutoff");
+    for f in ["comparison.json", "comparison.csv", "flex12/trials.npy"] {
+        assert!(
+            std::fs::read(folder.join(f)).unwrap() == std::fs::read(plain.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+    // A quantile's paired SE comes from a bootstrap: refused.
+    let o = compare("p95", &["--target-se", "0.05", "--metric", "p95"]);
+    assert_eq!(o.status.code(), Some(2));
+}
