@@ -56,6 +56,7 @@ fn run_engine(model: &Model, threads: usize, trials: u64) -> f64 {
             threads,
             trials: Some(0..trials),
             progress: None,
+            cancel: None,
         },
     )
     .expect("simulate");
@@ -156,6 +157,7 @@ fn check_counts(case: &Case, model: &Model, counts: &DrawCounts) {
             threads: 0,
             trials: Some(0..case.trials),
             progress: None,
+            cancel: None,
         },
     )
     .expect("simulate");

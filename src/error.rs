@@ -112,6 +112,9 @@ pub enum Error {
         /// What to do instead.
         advice: String,
     },
+    /// The run was asked to stop (Ctrl-C or SIGTERM) before it finished.
+    #[error("interrupted before the results were written: nothing was written")]
+    Interrupted,
     /// An output file or folder could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -124,11 +127,14 @@ pub enum Error {
 
 impl Error {
     /// The exit code of the `shortfall` command for this error: 1 for a
-    /// failure while writing results, 2 for everything else (the input, the
-    /// arguments or the size of the run must change).
+    /// failure while writing results, 130 for an interrupted run (128 + the
+    /// signal's number; the command gives 143 for SIGTERM), 2 for everything
+    /// else (the input, the arguments or the size of the run must change).
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Write { .. } => 1,
+            // The shell's codes for SIGINT; `main` gives 143 for SIGTERM.
+            Error::Interrupted => 130,
             Error::Usage(_)
             | Error::Scenario { .. }
             | Error::Read { .. }

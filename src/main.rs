@@ -14,9 +14,11 @@ fn main() -> ExitCode {
             eprintln!("Error: {err:#}");
             // The library's errors carry their exit code; anything else is a
             // failure while running.
-            let code = err
-                .downcast_ref::<shortfall::Error>()
-                .map_or(1, shortfall::Error::exit_code);
+            let code = match err.downcast_ref::<shortfall::Error>() {
+                Some(shortfall::Error::Interrupted) => cli::interrupt::exit_code(),
+                Some(e) => e.exit_code(),
+                None => 1,
+            };
             ExitCode::from(code)
         }
     }

@@ -50,6 +50,11 @@ pub fn summarise_and_write(
     sim: &SimOutput,
     opts: &Options<'_>,
 ) -> Result<Written, Error> {
+    // Asked to stop during the simulation (or since): nothing is written.
+    // Once the writing has begun it is finished.
+    if super::interrupt::requested() {
+        return Err(Error::Interrupted);
+    }
     let dir = output::create_dir(out, name)?;
     let inputs: Vec<&str> = model.inputs.iter().map(|i| i.name.as_str()).collect();
     let draw = !opts.charts.is_empty();

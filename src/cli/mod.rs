@@ -4,6 +4,7 @@ mod compare;
 mod compare_shards;
 mod compare_target;
 mod folder;
+pub mod interrupt;
 mod merge;
 mod plot;
 mod progress;
@@ -345,6 +346,7 @@ pub struct ValidateArgs {
 
 /// Parses the command line and runs the command.
 pub fn main() -> anyhow::Result<ExitCode> {
+    interrupt::install();
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run::run(&args),

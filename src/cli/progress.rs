@@ -51,8 +51,9 @@ pub fn simulate_range_with_bar(
             threads,
             trials: Some(range),
             progress: Some(&on_progress),
+            cancel: Some(&super::interrupt::requested),
         },
-    )?;
+    );
     bar.finish_and_clear();
-    Ok(sim)
+    sim
 }

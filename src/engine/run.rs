@@ -66,6 +66,10 @@ pub struct RunOptions<'a> {
     pub trials: Option<Range<u64>>,
     /// Called with the number of trials finished so far, from the calling thread.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Asked before each chunk: once it says `true`, no further chunk is
+    /// started and the run ends with [`Error::Interrupted`] (within about a
+    /// chunk's time per thread).
+    pub cancel: Option<&'a (dyn Fn() -> bool + Sync)>,
 }
 
 /// What a simulation produces: a plain value that holds everything the
@@ -265,13 +269,17 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
     let mut rows = vec![0.0f64; n * width];
     let mut tree = SumTree::new(chunks);
     let mut done = 0u64;
+    let mut cancelled = false;
 
     pool.install(|| {
         for (w, wave) in rows.chunks_mut(WAVE * CHUNK * width).enumerate() {
-            let results: Vec<StepSums> = wave
+            let results = wave
                 .par_chunks_mut(CHUNK * width)
                 .enumerate()
                 .map(|(k, chunk_rows)| {
+                    if opts.cancel.is_some_and(|c| c()) {
+                        return None;
+                    }
                     let first = range.start + ((w * WAVE + k) * CHUNK) as u64;
                     let tid = rayon::current_thread_index().unwrap_or(0);
                     let mut slot = scratch[tid].lock().expect("scratch lock");
@@ -304,9 +312,13 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
                             add_bins(&mut block[..], bins, group, count);
                         }
                     }
-                    chunk_sums
+                    Some(chunk_sums)
                 })
-                .collect();
+                .collect::<Option<Vec<StepSums>>>();
+            let Some(results) = results else {
+                cancelled = true;
+                return;
+            };
             for (k, sums) in results.into_iter().enumerate() {
                 tree.push(SumBlock {
                     level: 0,
@@ -321,6 +333,9 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
         }
     });
     drop(blocks);
+    if cancelled {
+        return Err(Error::Interrupted);
+    }
 
     let wide = Array2::from_shape_vec((n, width), rows).expect("rows × columns");
     let (table, inputs) = if width == NCOLS {

@@ -13,6 +13,7 @@ mod cli;
 mod compare;
 mod exact;
 mod hindcast;
+mod interrupt;
 mod invariants;
 mod layers;
 mod model_v2;

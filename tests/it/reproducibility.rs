@@ -110,6 +110,7 @@ fn shards_give_the_rows_of_the_full_run() {
                 threads: 2,
                 trials: Some(range.clone()),
                 progress: None,
+                cancel: None,
             },
         )
         .unwrap();
@@ -141,6 +142,7 @@ fn shards_give_the_rows_of_the_full_run() {
             threads: 1,
             trials: Some(0..512),
             progress: None,
+            cancel: None,
         },
     )
     .unwrap();
@@ -150,6 +152,7 @@ fn shards_give_the_rows_of_the_full_run() {
             threads: 1,
             trials: Some(1024..1536),
             progress: None,
+            cancel: None,
         },
     )
     .unwrap();
@@ -159,6 +162,7 @@ fn shards_give_the_rows_of_the_full_run() {
             threads: 1,
             trials: Some(bad.clone()),
             progress: None,
+            cancel: None,
         };
         let err = simulate(&m, &opts).unwrap_err().to_string();
         assert!(err.contains("whole chunks of 512"), "{bad:?}: {err}");

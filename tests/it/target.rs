@@ -129,6 +129,7 @@ fn the_first_chunks_of_a_longer_run_are_the_shorter_run() {
         threads: 2,
         trials,
         progress: None,
+        cancel: None,
     };
     let mut head = simulate(&long, &opts(Some(0..1024))).unwrap();
     head.append(simulate(&long, &opts(Some(1024..2560))).unwrap())

@@ -1,0 +1,56 @@
+//! Ctrl-C (SIGINT) and SIGTERM. The first asks the run to stop: the engine
+//! starts no further chunk of trials (so it stops within about a chunk's
+//! time), nothing is written, and the command exits with 130 (143 for
+//! SIGTERM). Once the results are being written, the writing is finished
+//! (each file is replaced whole). A second signal ends the process at once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use signal_hook::consts::{SIGINT, SIGTERM};
+
+/// Which signals have arrived.
+struct Flags {
+    int: Arc<AtomicBool>,
+    term: Arc<AtomicBool>,
+}
+
+static FLAGS: OnceLock<Flags> = OnceLock::new();
+
+/// Installs the handlers (once; later calls do nothing). Without them a
+/// signal ends the process as usual.
+pub fn install() {
+    FLAGS.get_or_init(|| {
+        let flags = Flags {
+            int: Arc::new(AtomicBool::new(false)),
+            term: Arc::new(AtomicBool::new(false)),
+        };
+        for (signal, flag, code) in [(SIGINT, &flags.int, 130), (SIGTERM, &flags.term, 143)] {
+            // A second signal of either kind, once one has arrived, ends the
+            // process; the first only sets the flag. If a handler cannot be
+            // installed, the signal keeps its default action (ends the run).
+            for set in [&flags.int, &flags.term] {
+                let _ =
+                    signal_hook::flag::register_conditional_shutdown(signal, code, Arc::clone(set));
+            }
+            let _ = signal_hook::flag::register(signal, Arc::clone(flag));
+        }
+        flags
+    });
+}
+
+/// Whether the run has been asked to stop.
+pub fn requested() -> bool {
+    FLAGS
+        .get()
+        .is_some_and(|f| f.int.load(Ordering::Relaxed) || f.term.load(Ordering::Relaxed))
+}
+
+/// The exit code for an interrupted run: 143 after SIGTERM, else 130.
+pub fn exit_code() -> u8 {
+    if FLAGS.get().is_some_and(|f| f.term.load(Ordering::Relaxed)) {
+        143
+    } else {
+        130
+    }
+}
