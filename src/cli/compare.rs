@@ -60,15 +60,21 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         return super::compare_target::compare_to_target(args, relative_se, out, started);
     }
 
-    let dir = output::create_dir(&args.common.out, &format!("compare-{}", entries[0].label))?;
-    let mut runs = Runs::start(&dir, &entries);
+    // Every run first, then the writing: a comparison asked to stop leaves
+    // an earlier one as it was.
+    let mut sims = Vec::with_capacity(entries.len());
     for (k, entry) in entries.iter().enumerate() {
-        let sim = progress::simulate_with_bar(
+        sims.push(progress::simulate_with_bar(
             &entry.model,
             args.common.threads,
             args.common.quiet,
             format!("{} ({}/{}) ", entry.label, k + 1, entries.len()),
-        )?;
+        )?);
+    }
+    super::interrupt::check()?;
+    let dir = output::create_dir(&args.common.out, &format!("compare-{}", entries[0].label))?;
+    let mut runs = Runs::start(&dir, &entries);
+    for (entry, sim) in entries.iter().zip(sims) {
         runs.add(entry, sim, &out)?;
     }
     runs.finish(&entries, &out, started)
@@ -153,7 +159,10 @@ impl<'a> Runs<'a> {
             },
         )?;
         self.sims.push(sim);
-        self.summaries.push(written.summary);
+        self.summaries.push(written.summary.clone());
+        // Once a comparison writes, it writes every run (the check for a
+        // stop came before).
+        written.staged.commit()?;
         Ok(())
     }
 

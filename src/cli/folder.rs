@@ -1,11 +1,12 @@
-//! Writes a run's results folder: the per-trial files while the statistics
-//! are computed, then the summaries and the charts, then summary.md, then
-//! the removal of files an earlier run left.
+//! Writes a run's results folder beside its final place: the per-trial
+//! files while the statistics are computed, then the summaries and the
+//! charts, then summary.md; the caller adds run.json and swaps it in.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use shortfall::engine::{Column, SimOutput};
+use shortfall::output::Staged;
 use shortfall::plot::{ChartData, render_all};
 use shortfall::report::{Format, Summary, summarise};
 use shortfall::scenario::Model;
@@ -25,10 +26,9 @@ pub struct Options<'a> {
 pub struct Written {
     /// The run's summary.
     pub summary: Summary,
-    /// The folder.
-    pub dir: PathBuf,
-    /// The files, in a fixed order.
-    pub files: Vec<PathBuf>,
+    /// The folder being written, beside its final place: add files here,
+    /// then [`Written::commit`].
+    pub staged: Staged,
     /// Seconds spent on the statistics (while the per-trial files were
     /// being written).
     pub statistics_seconds: f64,
@@ -38,11 +38,23 @@ pub struct Written {
     pub charts_seconds: f64,
 }
 
-/// Summarises `sim` and writes the folder `out/name`: trials.npy (and
-/// inputs.npy when the scenario draws inputs, and the CSV forms on
-/// request) while the statistics are computed; then summary.json,
-/// timeseries.csv, the charts and summary.md; then the removal of files an
-/// earlier run left. Each file's bytes are the same whatever runs beside it.
+impl Written {
+    /// Puts the folder in place of an earlier one ([`Staged::commit`]),
+    /// unless the run was asked to stop meanwhile (during the statistics or
+    /// the writing): then the new folder is discarded and an earlier one
+    /// stays as it was.
+    pub fn commit(self) -> Result<PathBuf, Error> {
+        super::interrupt::check()?;
+        self.staged.commit()
+    }
+}
+
+/// Summarises `sim` and writes the folder `out/name`, built beside it and
+/// put in place by [`Written::commit`] (so an interrupted or failed run
+/// leaves an earlier one whole): trials.npy (and inputs.npy when the
+/// scenario draws inputs, and the CSV forms on request) while the
+/// statistics are computed; then summary.json, timeseries.csv, the charts
+/// and summary.md. Each file's bytes are the same whatever runs beside it.
 pub fn summarise_and_write(
     out: &Path,
     name: &str,
@@ -50,42 +62,35 @@ pub fn summarise_and_write(
     sim: &SimOutput,
     opts: &Options<'_>,
 ) -> Result<Written, Error> {
-    // Asked to stop during the simulation (or since): nothing is written.
-    // Once the writing has begun it is finished.
-    if super::interrupt::requested() {
-        return Err(Error::Interrupted);
-    }
-    let dir = output::create_dir(out, name)?;
+    let staged = Staged::new(out, name)?;
+    let dir = staged.path().to_path_buf();
     let inputs: Vec<&str> = model.inputs.iter().map(|i| i.name.as_str()).collect();
     let draw = !opts.charts.is_empty();
     let started = Instant::now();
     let ((summary, statistics_seconds), tables) = rayon::join(
         || (summarise(model, sim), started.elapsed().as_secs_f64()),
         || -> Result<_, Error> {
-            let files = output::write_trial_files(&dir, sim, &inputs, opts.csv)?;
+            output::write_trial_files(&dir, sim, &inputs, opts.csv)?;
             // The exceedance chart's sorted shortfalls, while it waits.
             let sorted = draw.then(|| stats::sorted_total(sim.column(Column::Shortfall)));
-            Ok((files, sorted))
+            Ok(sorted)
         },
     );
-    let (tables, sorted) = tables?;
+    let sorted = tables?;
     let t = Instant::now();
     let steps = stats::step_rows(model, sim);
-    let mut files = output::write_summary_files(&dir, &summary, &steps)?;
-    files.extend(tables);
+    output::write_summary_files(&dir, &summary, &steps)?;
     let mut charts_seconds = 0.0;
     if let Some(sorted) = sorted {
         let tc = Instant::now();
         let data = ChartData::new(&summary, sorted, steps);
-        files.extend(render_all(&dir, &data, opts.charts, opts.png_width)?);
+        render_all(&dir, &data, opts.charts, opts.png_width)?;
         charts_seconds = tc.elapsed().as_secs_f64();
     }
-    files.push(output::write_summary_md(&dir, &summary, opts.charts)?);
-    output::remove_stale(&dir, &files, true);
+    output::write_summary_md(&dir, &summary, opts.charts)?;
     Ok(Written {
         summary,
-        dir,
-        files,
+        staged,
         statistics_seconds,
         write_seconds: t.elapsed().as_secs_f64(),
         charts_seconds,

@@ -1,8 +1,9 @@
 //! Ctrl-C (SIGINT) and SIGTERM. The first asks the run to stop: the engine
 //! starts no further chunk of trials (so it stops within about a chunk's
-//! time), nothing is written, and the command exits with 130 (143 for
-//! SIGTERM). Once the results are being written, the writing is finished
-//! (each file is replaced whole). A second signal ends the process at once.
+//! time), the results folder being built beside its place is discarded (an
+//! earlier one stays as it was), and the command exits with 130 (143 for
+//! SIGTERM). A second signal ends the process at once (the old folder is
+//! still whole; a hidden `.NAME.partial-PID` folder may be left beside it).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -17,8 +18,10 @@ struct Flags {
 
 static FLAGS: OnceLock<Flags> = OnceLock::new();
 
-/// Installs the handlers (once; later calls do nothing). Without them a
-/// signal ends the process as usual.
+/// Installs the handlers (once; later calls do nothing), for the commands
+/// that simulate and check [`requested`]. Without them a signal ends the
+/// process as usual (what a command that only reads or writes wants: its
+/// results folder is swapped in whole or not at all).
 pub fn install() {
     FLAGS.get_or_init(|| {
         let flags = Flags {
@@ -44,6 +47,17 @@ pub fn requested() -> bool {
     FLAGS
         .get()
         .is_some_and(|f| f.int.load(Ordering::Relaxed) || f.term.load(Ordering::Relaxed))
+}
+
+/// An [`Error::Interrupted`](shortfall::Error::Interrupted) if the run has
+/// been asked to stop: called once the simulations are done, before anything
+/// is written or removed.
+pub fn check() -> Result<(), shortfall::Error> {
+    if requested() {
+        Err(shortfall::Error::Interrupted)
+    } else {
+        Ok(())
+    }
 }
 
 /// The exit code for an interrupted run: 143 after SIGTERM, else 130.

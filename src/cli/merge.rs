@@ -63,7 +63,6 @@ fn merge_in_pool(
             png_width: args.charts.png_width,
         },
     )?;
-    let (summary, dir) = (&written.summary, &written.dir);
     // The shards' own simulation time, where their run.json gives it.
     let simulate_seconds: f64 = shards
         .iter()
@@ -92,9 +91,11 @@ fn merge_in_pool(
         merged_shards: Some(shards.len() as u64),
         target: None,
     };
-    output::write_json(&dir.join(files::RUN_JSON), &info)?;
+    output::write_json(&written.staged.path().join(files::RUN_JSON), &info)?;
+    let summary = written.summary.clone();
+    let dir = written.commit()?;
     if !args.quiet {
-        print!("{}", terminal::render(summary));
+        print!("{}", terminal::render(&summary));
         println!(
             "  merged {} shards in {:.1} s (read {read_seconds:.1} s); wrote {}",
             shards.len(),

@@ -346,8 +346,19 @@ pub struct ValidateArgs {
 
 /// Parses the command line and runs the command.
 pub fn main() -> anyhow::Result<ExitCode> {
-    interrupt::install();
     let cli = Cli::parse();
+    // The commands that simulate stop cleanly on Ctrl-C or SIGTERM; the
+    // others keep the signals' usual action.
+    if matches!(
+        cli.command,
+        Command::Run(_)
+            | Command::Compare(_)
+            | Command::Sweep(_)
+            | Command::Tornado(_)
+            | Command::Sensitivity(_)
+    ) {
+        interrupt::install();
+    }
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Merge(args) => merge::merge(&args),

@@ -9,7 +9,7 @@ use shortfall::{Error, output, scenario};
 
 use shortfall::stats::Metric;
 
-use super::{RunArgs, ShardArg, folder, progress, target, terminal};
+use super::{RunArgs, ShardArg, folder, interrupt, progress, target, terminal};
 
 /// Loads, runs, summarises and writes one scenario.
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
@@ -53,6 +53,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let simulate_seconds = t0.elapsed().as_secs_f64();
+    // Asked to stop during the simulation: nothing is written.
+    interrupt::check()?;
 
     let written = folder::summarise_and_write(
         &args.common.out,
@@ -65,8 +67,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             png_width: args.common.charts.png_width,
         },
     )?;
-    let (summary, dir) = (&written.summary, &written.dir);
-    let mut files = written.files.clone();
     let threads = if args.common.threads == 0 {
         rayon::current_num_threads()
     } else {
@@ -89,12 +89,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         merged_shards: None,
         target,
     };
-    let run_json = dir.join(files::RUN_JSON);
-    output::write_json(&run_json, &info)?;
-    files.push(run_json);
+    output::write_json(&written.staged.path().join(files::RUN_JSON), &info)?;
+    let summary = written.summary.clone();
+    let dir = written.commit()?;
 
     if !args.common.quiet {
-        print!("{}", terminal::render(summary));
+        print!("{}", terminal::render(&summary));
         println!(
             "  {:.0} trials/s on {threads} threads; wrote {}",
             info.trials_per_second,

@@ -156,7 +156,9 @@ impl SimOutput {
     /// on the run's length); the per-step sums are the blocks re-added in the
     /// tree of `n` trials' chunks, which gives that run's bits because every
     /// block of a range of whole chunks is a whole block of both trees. `n`
-    /// must be a whole number of chunks, or the longer run's own end.
+    /// must be a whole number of chunks, or the longer run's own end (an `n`
+    /// that is neither is refused only where its chunk count differs from
+    /// the longer run's: `simulate` cannot produce one).
     pub fn into_run_of_its_trials(mut self) -> Result<SimOutput, Error> {
         let n = self.trials.end;
         let chunks = chunk_count(n);

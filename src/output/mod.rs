@@ -15,6 +15,7 @@ pub mod json;
 pub mod markdown;
 mod npy;
 pub mod shard;
+mod staged;
 pub mod timeseries;
 pub mod trials;
 
@@ -27,6 +28,7 @@ use crate::report::{Chart, Format, Summary, files};
 use crate::stats::StepRow;
 
 pub use json::{read_summary, write_json};
+pub use staged::Staged;
 pub use timeseries::{read_timeseries, write_timeseries};
 pub use trials::{
     read_trials_npy, write_inputs_csv, write_inputs_npy, write_trials_csv, write_trials_npy,

@@ -69,16 +69,17 @@ pub(crate) fn read_table_into(
             break;
         }
     }
-    let mut extra = 0;
+    // Bytes past the data: a table's file has none. At most one block is
+    // read (a file that never ends, such as a device, must not hang the
+    // merge); any at all mean the file is not the table the manifest names.
     let mut buf = vec![0u8; BLOCK];
-    loop {
-        let got = read_full(&mut file, &mut buf).map_err(io_error)?;
-        hasher.update(&buf[..got]);
-        extra += got;
-        if got < buf.len() {
-            break;
-        }
+    let extra = read_full(&mut file, &mut buf).map_err(io_error)?;
+    if extra == BLOCK {
+        return Err(bad(format!(
+            "holds more than a table of shape {shape:?}: damaged, or not this shard's file"
+        )));
     }
+    hasher.update(&buf[..extra]);
     let sha = hex(&hasher.finalize());
     if sha != expected {
         return Err(bad(format!(
