@@ -87,3 +87,27 @@ pub fn assert_within(what: &str, estimate: f64, se: f64, exact: f64, k: f64) {
         "{what}: estimate {estimate} vs exact {exact} (se {se}, z = {z:.2})"
     );
 }
+
+/// The tolerance, in standard errors, of `checks` two-sided z checks that
+/// together pass a correct engine with probability at least 99.99%
+/// (Bonferroni: each fails with probability 10⁻⁴ / checks). One check:
+/// 3.89; two: 4.06; four: 4.22.
+pub fn z_tolerance(checks: usize) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    Normal::standard().inverse_cdf(1.0 - 1e-4 / (2.0 * checks as f64))
+}
+
+/// The one-sided normal quantile of 99%: a bias of (k + Z_POWER) standard
+/// errors is caught by a tolerance of k with probability at least 99%.
+pub const Z_POWER: f64 = 2.326_347_874_040_841;
+
+/// Asserts that a tolerance of `k` standard errors `se` catches a bias of
+/// `bias` (2% of the checked quantity) with probability at least 99%.
+pub fn assert_power(what: &str, bias: f64, se: f64, k: f64) {
+    let z = bias.abs() / se;
+    assert!(
+        z >= k + Z_POWER,
+        "{what}: a 2% bias is {z:.2} se, below the {:.2} needed for 99% power",
+        k + Z_POWER
+    );
+}

@@ -15,6 +15,7 @@ mod exact;
 mod invariants;
 mod layers;
 mod model_v2;
+mod power;
 mod reproducibility;
 mod same_bytes;
 mod scenarios;
