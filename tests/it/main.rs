@@ -17,6 +17,7 @@ mod layers;
 mod model_v2;
 mod power;
 mod reproducibility;
+mod rules;
 mod same_bytes;
 mod scenarios;
 mod shards;
