@@ -323,3 +323,102 @@ fn comparison_charts_render() {
     let png = image::open(dir.path().join("tornado.png")).unwrap();
     assert_eq!((png.width(), png.height()), (2400, 1500));
 }
+
+/// The polylines of an SVG chart with the given stroke colour and more than
+/// two points (a legend sample has two), as pixel points.
+fn curves(svg: &str, colour: &str) -> Vec<Vec<(f64, f64)>> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(colour))
+        .map(|n| {
+            n.attribute("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect::<Vec<(f64, f64)>>()
+        })
+        .filter(|pts| pts.len() > 2)
+        .collect()
+}
+
+/// The y axis of a chart, from its left tick labels: (pixel y, value) of
+/// the lowest and highest, with `value` read from the label by `parse`.
+fn y_axis(svg: &str, parse: impl Fn(&str) -> Option<f64>) -> ((f64, f64), (f64, f64)) {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let mut ticks: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("text")
+                && n.attribute("text-anchor") == Some("end")
+                && n.attribute("x") == Some("92")
+        })
+        .filter_map(|n| {
+            let y: f64 = n.attribute("y")?.parse().ok()?;
+            Some((y, parse(n.text()?.trim())?))
+        })
+        .collect();
+    ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert!(ticks.len() >= 3, "y ticks {ticks:?}");
+    (ticks[0], ticks[ticks.len() - 1])
+}
+
+/// One plotted value per chart read back from the SVG: the exceedance
+/// curve at x = 0 is P(shortfall) from summary.json, and the storage fan's
+/// median at every step is timeseries.csv's storage_p50, each to within a
+/// pixel (the axes mapped from their tick labels). With 27.6% of trials
+/// short, a curve starting at P(shortfall >= 0) = 1 would be 74 pixels off.
+#[test]
+fn plotted_values_match_the_written_figures() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = crate::helpers::root().join("tests/fixtures/small.toml");
+    run(
+        &scenario,
+        out.path(),
+        &["simulation.trials=3000", "demand.annual=32"],
+    );
+    let dir = out.path().join("small");
+    let s = read_json(&dir.join("summary.json"));
+    let p = s["metrics"]["shortfall_probability"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(p > 0.2 && p < 0.4, "{p}");
+
+    let svg = std::fs::read_to_string(dir.join("exceedance.svg")).unwrap();
+    let percent = |t: &str| t.strip_suffix('%')?.parse::<f64>().ok().map(|v| v / 100.0);
+    let ((y_top, p_top), (y_low, p_low)) = y_axis(&svg, percent);
+    let pixel = |p: f64| {
+        y_top + (p.log10() - p_top.log10()) / (p_low.log10() - p_top.log10()) * (y_low - y_top)
+    };
+    let curve = &curves(&svg, "#0072B2")[0];
+    assert!(
+        (curve[0].1 - pixel(p)).abs() <= 1.0,
+        "curve at 0: {:?} vs {}",
+        curve[0],
+        pixel(p)
+    );
+
+    let svg = std::fs::read_to_string(dir.join("storage_fan.svg")).unwrap();
+    let ((y_top, v_top), (y_low, v_low)) = y_axis(&svg, |t| t.parse().ok());
+    let pixel = |v: f64| y_top + (v - v_top) / (v_low - v_top) * (y_low - y_top);
+    let ts = std::fs::read_to_string(dir.join("timeseries.csv")).unwrap();
+    let header: Vec<&str> = ts.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "storage_p50").unwrap();
+    let p50: Vec<f64> = ts
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+        .collect();
+    let median = curves(&svg, "#0072B2");
+    assert_eq!(median.len(), 1);
+    assert_eq!(median[0].len(), p50.len());
+    for (t, ((_, y), v)) in median[0].iter().zip(&p50).enumerate() {
+        assert!(
+            (y - pixel(*v)).abs() <= 1.0,
+            "median at step {t}: y {y} vs {}",
+            pixel(*v)
+        );
+    }
+}

@@ -15,6 +15,7 @@ mod exact;
 mod invariants;
 mod layers;
 mod model_v2;
+mod outputs;
 mod power;
 mod reproducibility;
 mod rules;
