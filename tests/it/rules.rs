@@ -6,17 +6,8 @@ use shortfall::engine::{Column, trace_trial};
 use shortfall::scenario::load_model;
 
 use crate::helpers::{
-    assert_power, assert_within, model, model_with, run_summary, scenario_file, z_tolerance,
+    assert_power, assert_within, daily, model, model_with, run_summary, scenario_file, z_tolerance,
 };
-
-/// A daily scenario of `steps` steps and one trial, demand 1 per day, with
-/// the given tables appended.
-fn daily(steps: usize, tables: &str) -> String {
-    format!(
-        "[scenario]\nname = \"rule\"\n[time]\nsteps = {steps}\n[simulation]\ntrials = 1\nseed = 1\n\
-         [demand]\nannual = 365.0\n{tables}"
-    )
-}
 
 /// Supplier `a` delivers the whole demand (1 per day) and is cut from day
 /// `start` for `days` days.
@@ -355,6 +346,28 @@ fn two_separate_cuts_are_two_shortfall_events() {
     let (_, row) = trace_trial(&model(&text), 0);
     // shortfall, peak, steps, events, longest, first
     assert_eq!(row[..6], [5.0, 1.0, 5.0, 2.0, 3.0, 2.0]);
+}
+
+/// `enabled = false` removes an event whose effect is inside the horizon
+/// (a cut of days 2-4 of 6), whether written in the file or given by
+/// `--set`: the run is that of the file without the event.
+#[test]
+fn enabled_false_removes_an_event_inside_the_horizon() {
+    let with = daily(6, &cut_supplier(2, 3));
+    let (trace, row) = trace_trial(&model(&with), 0);
+    assert_eq!(trace.lost, vec![0.0, 0.0, 1.0, 1.0, 1.0, 0.0]);
+    assert_eq!(row[Column::Shortfall as usize], 3.0);
+    let without = daily(6, "[[supplier]]\nid = \"a\"\nvolume = 365.0\n");
+    let (_, row_without) = trace_trial(&model(&without), 0);
+    let in_file = format!("{with}enabled = false\n");
+    for m in [
+        model(&in_file),
+        model_with(&with, &["event.cut.enabled=false"]),
+    ] {
+        let (trace, row) = trace_trial(&m, 0);
+        assert_eq!(trace.lost, vec![0.0; 6]);
+        assert_eq!(row, row_without);
+    }
 }
 
 const HASHED: &str = r#"
