@@ -255,12 +255,23 @@ mod tests {
                 weights: vec![1.0, 2.0, 1.0],
             },
         ];
+        // se: the sample mean's, sd/√n = sd/632 at n = 400,000. The checks
+        // together pass a correct sampler with 99.99% (Bonferroni: each at
+        // k = Φ⁻¹(1 − 10⁻⁴/(2·13)) = 4.47 se); a 2% error in the mean (2% of
+        // the sd where the mean is near 0, as for the centred normals) is
+        // 0.02·632·max(|mean|, sd)/sd >= 12.6 se, above k + 2.33 (99% power),
+        // as asserted for each.
+        let n = 400_000;
+        let k = statrs::distribution::Normal::standard()
+            .inverse_cdf(1.0 - 1e-4 / (2.0 * specs.len() as f64));
         for spec in &specs {
             spec.check().unwrap();
-            let (m, se) = mc_mean(spec, 400_000);
+            let (m, se) = mc_mean(spec, n);
             let exact = spec.mean();
+            let sd = se * (n as f64).sqrt();
+            assert!(0.02 * exact.abs().max(sd) >= (k + 2.33) * se);
             assert!(
-                (m - exact).abs() < 4.0 * se,
+                (m - exact).abs() < k * se,
                 "{spec:?}: sample mean {m} vs {exact} (se {se})"
             );
         }
@@ -343,18 +354,22 @@ mod tests {
                 max: 4.0,
             },
         ];
+        // se: a binomial proportion's, √(p(1−p)/n) at n = 300,000 (p from
+        // 0.31 to 0.5 here). Seven checks, each at Φ⁻¹(1 − 10⁻⁴/14) = 4.34
+        // se (99.99% together); a 2% error in p is asserted to be at least
+        // 4.34 + 2.33 se (99% power).
+        let k = statrs::distribution::Normal::standard()
+            .inverse_cdf(1.0 - 1e-4 / (2.0 * specs.len() as f64));
         for spec in &specs {
             let s = spec.sampler();
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-            let n = 200_000;
+            let n = 300_000;
             let x = spec.mean();
             let hits = (0..n).filter(|_| s.sample(&mut rng) > x).count() as f64 / n as f64;
             let p = spec.survival(x);
             let se = (p * (1.0 - p) / n as f64).sqrt();
-            assert!(
-                (hits - p).abs() < 4.5 * se + 1e-12,
-                "{spec:?}: {hits} vs {p}"
-            );
+            assert!(0.02 * p >= (k + 2.33) * se, "{spec:?}: p = {p}");
+            assert!((hits - p).abs() < k * se, "{spec:?}: {hits} vs {p}");
         }
     }
 }
