@@ -143,8 +143,8 @@ supply = { a = 1.0 }
     assert_within("P(at least one event)", p.mean, se_any, p_any, k);
     let got = s.metrics.column(Column::SupplyLost).mean;
     assert_within("E[supply_lost]", got, se_lost, lost, k);
-    // The overlap is visible: 1.5 itself is 0.8 se away, the test's
-    // tolerance is what keeps it honest, so check the exact value's side.
+    // The reference counts overlaps: 1.49693, not 1.5 (the two are only
+    // 0.8 se apart, so the sampling check alone could not tell them apart).
     assert!((lost - 1.49693).abs() < 1e-5, "{lost}");
 }
 
