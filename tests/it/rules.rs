@@ -20,10 +20,10 @@ fn cut_supplier(start: usize, days: usize) -> String {
 
 /// With `initial = "stationary"` and fixed 9.5-day outages (10 daily steps
 /// once rounded up), P(down at step 0) = 10 / (1/p + 10), p = 1 − e^(−18/365):
-/// 0.3247. One step per trial: independent Bernoullis, se = √(π(1−π)/n) =
+/// 0.3249. One step per trial: independent Bernoullis, se = √(π(1−π)/n) =
 /// 9.4e-4 at n = 250,000; a 2% bias (0.0065) is 6.9 se against a tolerance
 /// of 3.89 (99% power needs 6.22). Using 9.5 days instead of the rounded
-/// 10 (π = 0.3136) would be 12 se off.
+/// 10 (π = 0.3137) would be 12 se off.
 #[test]
 fn stationary_start_of_fixed_outages_uses_the_rounded_mean_duration() {
     let m = model(
