@@ -255,12 +255,23 @@ mod tests {
                 weights: vec![1.0, 2.0, 1.0],
             },
         ];
+        // se: the sample mean's, sd/√n = sd/632 at n = 400,000. The checks
+        // together pass a correct sampler with 99.99% (Bonferroni: each at
+        // k = Φ⁻¹(1 − 10⁻⁴/(2·13)) = 4.47 se); a 2% error in the mean (2% of
+        // the sd where the mean is near 0, as for the centred normals) is
+        // 0.02·632·max(|mean|, sd)/sd >= 12.6 se, above k + 2.33 (99% power),
+        // as asserted for each.
+        let n = 400_000;
+        let k = statrs::distribution::Normal::standard()
+            .inverse_cdf(1.0 - 1e-4 / (2.0 * specs.len() as f64));
         for spec in &specs {
             spec.check().unwrap();
-            let (m, se) = mc_mean(spec, 400_000);
+            let (m, se) = mc_mean(spec, n);
             let exact = spec.mean();
+            let sd = se * (n as f64).sqrt();
+            assert!(0.02 * exact.abs().max(sd) >= (k + 2.33) * se);
             assert!(
-                (m - exact).abs() < 4.0 * se,
+                (m - exact).abs() < k * se,
                 "{spec:?}: sample mean {m} vs {exact} (se {se})"
             );
         }
@@ -268,19 +279,43 @@ mod tests {
 
     #[test]
     fn truncated_normal_stays_in_range() {
+        // [5, 5.5] holds 2.7e-7 of a standard normal, so the sampler takes
+        // the inverse-CDF path. The exact truncated mean is
+        // (φ(5) − φ(5.5)) / (Φ(5.5) − Φ(5)) = 5.1521 and the exact sd
+        // 0.123; at n = 100,000 the sample mean's se is 3.9e-4 (from the
+        // exact variance below), so a 2% bias (0.10) is 264 se and draws
+        // clamped to the range (mean 5.0) are 390 se away; tolerance 3.89 se.
+        use statrs::distribution::Continuous;
+        let (a, b) = (5.0f64, 5.5f64);
         let spec = DistSpec::Normal {
             mean: 0.0,
             sd: 1.0,
-            min: Some(5.0),
-            max: Some(5.5),
+            min: Some(a),
+            max: Some(b),
         };
         spec.check().unwrap();
         let s = spec.sampler();
+        let n = std_normal();
+        let mass = n.sf(a) - n.sf(b);
+        let (pa, pb) = (n.pdf(a), n.pdf(b));
+        let mean = (pa - pb) / mass;
+        let var = 1.0 + (a * pa - b * pb) / mass - mean * mean;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-        for _ in 0..10_000 {
+        let trials = 100_000;
+        let mut sum = 0.0;
+        for _ in 0..trials {
             let x = s.sample(&mut rng);
-            assert!((5.0..=5.5).contains(&x));
+            assert!((a..=b).contains(&x));
+            sum += x;
         }
+        let se = (var / trials as f64).sqrt();
+        let got = sum / trials as f64;
+        assert!((mean - 5.1521).abs() < 1e-4, "{mean}");
+        assert!(0.02 * mean >= (3.89 + 2.33) * se);
+        assert!(
+            (got - mean).abs() < 3.89 * se,
+            "sample mean {got} vs {mean} (se {se})"
+        );
     }
 
     #[test]
@@ -319,18 +354,22 @@ mod tests {
                 max: 4.0,
             },
         ];
+        // se: a binomial proportion's, √(p(1−p)/n) at n = 300,000 (p from
+        // 0.31 to 0.5 here). Seven checks, each at Φ⁻¹(1 − 10⁻⁴/14) = 4.34
+        // se (99.99% together); a 2% error in p is asserted to be at least
+        // 4.34 + 2.33 se (99% power).
+        let k = statrs::distribution::Normal::standard()
+            .inverse_cdf(1.0 - 1e-4 / (2.0 * specs.len() as f64));
         for spec in &specs {
             let s = spec.sampler();
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-            let n = 200_000;
+            let n = 300_000;
             let x = spec.mean();
             let hits = (0..n).filter(|_| s.sample(&mut rng) > x).count() as f64 / n as f64;
             let p = spec.survival(x);
             let se = (p * (1.0 - p) / n as f64).sqrt();
-            assert!(
-                (hits - p).abs() < 4.5 * se + 1e-12,
-                "{spec:?}: {hits} vs {p}"
-            );
+            assert!(0.02 * p >= (k + 2.33) * se, "{spec:?}: p = {p}");
+            assert!((hits - p).abs() < k * se, "{spec:?}: {hits} vs {p}");
         }
     }
 }

@@ -220,7 +220,16 @@ mod tests {
 
     #[test]
     fn long_run_fraction_down_matches_stationary_probability() {
-        // Rate 6/yr daily, fixed 10-day outages: E[up] = 1/p, E[down] = 10.
+        // Rate 6/yr daily, fixed 10-day outages: up periods are geometric
+        // on {1, 2, ...} with p = 1 − e^(−6/365), E[up] = 1/p = 61.34 and
+        // Var(up) = (1 − p)/p² = 61.34² (1 − p); every outage is 10 steps.
+        // Over 10,000,000 steps that is about 140,000 cycles of 71.34 steps.
+        // se of the mean up period: √((1 − p)/p² / N) = 0.164; a 2% bias
+        // (1.23) is 7.5 se. The long-run fraction down, f = 10/(1/p + 10) =
+        // 0.1402, is a renewal-reward ratio with se f·sd(up)/(E[cycle]·√N)
+        // = 3.2e-4; a 2% bias in E[up] or E[down] moves it by f(1 − f)·2% =
+        // 0.0024, 7.5 se. Two checks, each at 4.06 se (together 99.99% for
+        // a correct engine); 99% power needs 4.06 + 2.33 = 6.39 se.
         let spy = 365.0;
         let p = -(-6.0f64 / spy).exp_m1();
         let m = OutageModel {
@@ -231,17 +240,37 @@ mod tests {
             p_start_down: 0.0,
             keys: KEYS,
         };
-        let steps = 2_000_000;
+        let steps = 10_000_000;
         let mut out = vec![];
         outage_intervals(&m, steps, spy, (1, 2), &mut out);
-        let down: usize = out.iter().map(|i| i.end - i.start).sum();
-        let expected = 10.0 / (1.0 / p + 10.0);
-        let frac = down as f64 / steps as f64;
-        // About 11,000 cycles: the renewal fraction's sd is well under 0.002.
-        assert!((frac - expected).abs() < 0.004, "{frac} vs {expected}");
         assert!(
             out.windows(2).all(|w| w[0].end < w[1].start),
             "up periods last at least one step"
+        );
+        // Every outage but a last one cut by the horizon lasts 10 steps.
+        let whole = &out[..out.len() - 1];
+        assert!(whole.iter().all(|i| i.end - i.start == 10));
+        let (ups, _) = ups_and_losses(whole);
+        let n = ups.len() as f64;
+        assert!(n > 130_000.0, "{n} cycles");
+        let k = 4.06;
+        let e_up = 1.0 / p;
+        let sd_up = (1.0 - p).sqrt() / p;
+        let mean_up = ups.iter().sum::<usize>() as f64 / n;
+        let se_up = sd_up / n.sqrt();
+        assert!(0.02 * e_up >= (k + 2.33) * se_up);
+        assert!(
+            (mean_up - e_up).abs() < k * se_up,
+            "mean up {mean_up} vs {e_up} (se {se_up})"
+        );
+        let down: usize = out.iter().map(|i| i.end - i.start).sum();
+        let f = 10.0 / (e_up + 10.0);
+        let frac = down as f64 / steps as f64;
+        let se_f = f * sd_up / ((e_up + 10.0) * n.sqrt());
+        assert!(0.02 * f * (1.0 - f) >= (k + 2.33) * se_f);
+        assert!(
+            (frac - f).abs() < k * se_f,
+            "fraction down {frac} vs {f} (se {se_f})"
         );
     }
 }

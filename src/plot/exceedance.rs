@@ -273,8 +273,16 @@ mod tests {
 
     #[test]
     fn wilson_interval_contains_p() {
+        // The Wilson score bounds (p + z²/2n ∓ z√(p(1−p)/n + z²/4n²)) /
+        // (1 + z²/n) with z = 1.959964, computed independently: the Wald
+        // interval (0.08141, 0.11859) and z = 1.645 (0.08546, 0.11670) are
+        // both rejected at this precision.
         let (lo, hi) = wilson(0.1, 1000.0);
-        assert!(lo < 0.1 && hi > 0.1 && lo > 0.08 && hi < 0.125);
-        assert!(wilson(0.0, 100.0).0 < 1e-12);
+        assert!((lo - 0.082_909_443_593_095_71).abs() < 1e-12, "{lo}");
+        assert!((hi - 0.120_151_963_195_348_4).abs() < 1e-12, "{hi}");
+        // p = 0: the lower bound is 0 and the upper z²/(n + z²).
+        let (lo, hi) = wilson(0.0, 100.0);
+        let z2 = 1.959_963_984_540_054f64.powi(2);
+        assert!(lo.abs() < 1e-15 && (hi - z2 / (100.0 + z2)).abs() < 1e-15);
     }
 }

@@ -593,30 +593,33 @@ mod tests {
 
     #[test]
     fn cvar_standard_error_matches_replication() {
+        // Exp(1) has CVaR95 = ln 20 + 1 and, with Y = (X − q)⁺ (0 with
+        // probability 0.95, Exp(1) otherwise: E[Y] = 0.05, E[Y²] = 0.1),
+        // the estimator's asymptotic se is √(Var Y / n) / 0.05 = √(39 / n)
+        // exactly. At n = 4,000,000 that is 0.00312: a 2% bias in the
+        // CVaR (0.080) is 26 se. The formula's se is itself an estimate,
+        // whose relative sd is 5.2/√n = 0.26% (measured over 200
+        // replications at n = 10⁶; the Var Y estimate dominates); a
+        // tolerance of 1.1% is 4.2 of those sd (passes with 99.99%), and a
+        // formula off by 2% is 3.4 sd beyond it (caught with 99.9%).
         use rand::SeedableRng;
         use rand_distr::{Distribution, Exp1};
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(42);
-        let n = 4000;
+        let n = 4_000_000;
         let ranks = QUANTILES.map(|(_, pm)| quantile_ci_ranks(n as u64, pm as f64 / 1000.0));
-        let (mut estimates, mut ses) = (Vec::new(), Vec::new());
-        for _ in 0..300 {
-            let xs: Vec<f64> = (0..n).map(|_| Exp1.sample(&mut rng)).collect();
-            let st = column_stats(&xs, false, &ranks);
-            estimates.push(st.cvar95);
-            ses.push(st.cvar95_se);
-        }
-        let m = estimates.iter().sum::<f64>() / 300.0;
-        let sd = (estimates.iter().map(|e| (e - m).powi(2)).sum::<f64>() / 299.0).sqrt();
-        let se = ses.iter().sum::<f64>() / 300.0;
-        // Exact CVaR95 of Exp(1): ln 20 + 1. The spread of the estimates
-        // matches the formula's SE (300 replications: about ±8% noise).
+        let xs: Vec<f64> = (0..n).map(|_| Exp1.sample(&mut rng)).collect();
+        let st = column_stats(&xs, false, &ranks);
+        let exact_se = (39.0 / n as f64).sqrt();
+        let cvar = 20f64.ln() + 1.0;
         assert!(
-            (m - (20f64.ln() + 1.0)).abs() < 4.0 * sd / 300f64.sqrt(),
-            "mean {m}"
+            (st.cvar95 - cvar).abs() < 4.06 * exact_se,
+            "CVaR95 {} vs {cvar} (se {exact_se})",
+            st.cvar95
         );
         assert!(
-            (sd / se - 1.0).abs() < 0.2,
-            "replication sd {sd} vs formula {se}"
+            (st.cvar95_se / exact_se - 1.0).abs() < 0.011,
+            "formula se {} vs exact {exact_se}",
+            st.cvar95_se
         );
     }
 

@@ -323,3 +323,196 @@ fn comparison_charts_render() {
     let png = image::open(dir.path().join("tornado.png")).unwrap();
     assert_eq!((png.width(), png.height()), (2400, 1500));
 }
+
+/// The polylines of an SVG chart with the given stroke colour and more than
+/// two points (a legend sample has two), as pixel points.
+fn curves(svg: &str, colour: &str) -> Vec<Vec<(f64, f64)>> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(colour))
+        .map(|n| {
+            n.attribute("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect::<Vec<(f64, f64)>>()
+        })
+        .filter(|pts| pts.len() > 2)
+        .collect()
+}
+
+/// The y axis of a chart, from its left tick labels: (pixel y, value) of
+/// the lowest and highest, with `value` read from the label by `parse`.
+fn y_axis(svg: &str, parse: impl Fn(&str) -> Option<f64>) -> ((f64, f64), (f64, f64)) {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let mut ticks: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("text")
+                && n.attribute("text-anchor") == Some("end")
+                && n.attribute("x") == Some("92")
+        })
+        .filter_map(|n| {
+            let y: f64 = n.attribute("y")?.parse().ok()?;
+            Some((y, parse(n.text()?.trim())?))
+        })
+        .collect();
+    ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert!(ticks.len() >= 3, "y ticks {ticks:?}");
+    (ticks[0], ticks[ticks.len() - 1])
+}
+
+/// One plotted value per chart read back from the SVG: the exceedance
+/// curve at x = 0 is P(shortfall) from summary.json, and the storage fan's
+/// median at every step is timeseries.csv's storage_p50, each to within a
+/// pixel (the axes mapped from their tick labels). With 27.6% of trials
+/// short, a curve starting at P(shortfall >= 0) = 1 would be 74 pixels off.
+#[test]
+fn plotted_values_match_the_written_figures() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = crate::helpers::root().join("tests/fixtures/small.toml");
+    run(
+        &scenario,
+        out.path(),
+        &["simulation.trials=3000", "demand.annual=32"],
+    );
+    let dir = out.path().join("small");
+    let s = read_json(&dir.join("summary.json"));
+    let p = s["metrics"]["shortfall_probability"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(p > 0.2 && p < 0.4, "{p}");
+
+    let svg = std::fs::read_to_string(dir.join("exceedance.svg")).unwrap();
+    let percent = |t: &str| t.strip_suffix('%')?.parse::<f64>().ok().map(|v| v / 100.0);
+    let ((y_top, p_top), (y_low, p_low)) = y_axis(&svg, percent);
+    let pixel = |p: f64| {
+        y_top + (p.log10() - p_top.log10()) / (p_low.log10() - p_top.log10()) * (y_low - y_top)
+    };
+    let curve = &curves(&svg, "#0072B2")[0];
+    assert!(
+        (curve[0].1 - pixel(p)).abs() <= 1.0,
+        "curve at 0: {:?} vs {}",
+        curve[0],
+        pixel(p)
+    );
+
+    let svg = std::fs::read_to_string(dir.join("storage_fan.svg")).unwrap();
+    let ((y_top, v_top), (y_low, v_low)) = y_axis(&svg, |t| t.parse().ok());
+    let pixel = |v: f64| y_top + (v - v_top) / (v_low - v_top) * (y_low - y_top);
+    let ts = std::fs::read_to_string(dir.join("timeseries.csv")).unwrap();
+    let column = |name: &str| -> Vec<f64> {
+        let header: Vec<&str> = ts.lines().next().unwrap().split(',').collect();
+        let col = header.iter().position(|h| *h == name).unwrap();
+        ts.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+            .collect()
+    };
+    let p50 = column("storage_p50");
+    let median = curves(&svg, "#0072B2");
+    assert_eq!(median.len(), 1);
+    assert_eq!(median[0].len(), p50.len());
+    for (t, ((_, y), v)) in median[0].iter().zip(&p50).enumerate() {
+        assert!(
+            (y - pixel(*v)).abs() <= 1.0,
+            "median at step {t}: y {y} vs {}",
+            pixel(*v)
+        );
+    }
+
+    // When shortfalls happen: each week's bar is the sum of the week's
+    // shortfall_mean (the upper panel, whose tick labels are plain numbers),
+    // the weeks with a shortfall in order.
+    let weeks: Vec<f64> = column("shortfall_mean")
+        .chunks(7)
+        .map(|w| w.iter().sum())
+        .collect();
+    let svg = std::fs::read_to_string(dir.join("shortfall_over_time.svg")).unwrap();
+    let ((y_top, v_top), (y_low, v_low)) = y_axis(&svg, |t| t.parse().ok());
+    let pixel = |v: f64| y_top + (v - v_top) / (v_low - v_top) * (y_low - y_top);
+    // A week without shortfall has no bar.
+    let weeks: Vec<f64> = weeks.into_iter().filter(|&v| v > 0.0).collect();
+    let bars = rects(&svg, "#0072B2");
+    assert_eq!(bars.len(), weeks.len());
+    assert!(bars.len() > 10);
+    for (w, ((y, _), v)) in bars.iter().zip(&weeks).enumerate() {
+        assert!(
+            (y - pixel(*v)).abs() <= 1.0,
+            "week {w}: bar top {y} vs {}",
+            pixel(*v)
+        );
+    }
+
+    // The distribution's notes and the lost-supply bars' labels.
+    let text = |name: &str| {
+        let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+            .collect::<Vec<String>>()
+    };
+    let m = &s["metrics"];
+    let notes = text("shortfall_distribution.svg");
+    let has = |want: String| assert!(notes.contains(&want), "no {want:?} in {notes:?}");
+    has(format!(
+        "Trials with a shortfall: {:.2}% (P(no shortfall) = {:.2}%)",
+        100.0 * p,
+        100.0 * (1.0 - p)
+    ));
+    // Three significant digits: each note within half its last digit.
+    for (prefix, value) in [
+        ("Mean (EUE): ", &m["eue"]),
+        ("P95 (1 in 20): ", &m["shortfall"]["p95"]),
+        ("CVaR95 (mean of worst 5%): ", &m["shortfall"]["cvar95"]),
+    ] {
+        let note = notes.iter().find_map(|t| t.strip_prefix(prefix)).unwrap();
+        let shown = note.strip_suffix(" Mt").unwrap();
+        let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len());
+        let (shown, value) = (shown.parse::<f64>().unwrap(), value.as_f64().unwrap());
+        let half = 0.5 * 10f64.powi(-(decimals as i32));
+        assert!(
+            (shown - value).abs() <= half * (1.0 + 1e-9),
+            "{prefix}{shown} vs {value}"
+        );
+    }
+    let labels = text("lost_supply.svg");
+    for entry in s["lost_by_supplier"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(s["lost_by_event"].as_array().unwrap())
+    {
+        let want = format!("{:.3} Mt", entry["mean"].as_f64().unwrap());
+        assert!(
+            labels.contains(&want),
+            "no bar label {want:?} in {labels:?}"
+        );
+    }
+}
+
+/// The (top y, height) of the rectangles of an SVG chart filled with
+/// `colour` at opacity 0.85 (bars), left to right, legend samples (14
+/// pixels high, below the plot) left out.
+fn rects(svg: &str, colour: &str) -> Vec<(f64, f64)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let mut out: Vec<(f64, f64, f64)> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("rect")
+                && n.attribute("fill") == Some(colour)
+                && n.attribute("opacity") == Some("0.85")
+        })
+        .map(|n| {
+            let a = |k: &str| n.attribute(k).unwrap().parse::<f64>().unwrap();
+            (a("x"), a("y"), a("height"))
+        })
+        .filter(|r| r.1 < 650.0)
+        .collect();
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out.into_iter().map(|(_, y, h)| (y, h)).collect()
+}

@@ -7,25 +7,10 @@ use ndarray::Array2;
 use ndarray_npy::ReadNpyExt;
 use predicates::str::contains;
 
-use crate::helpers::{read_json, scenario_files, shortfall};
+use crate::helpers::{COLUMNS, read_json, scenario_files, shortfall};
 
-const COLUMNS: [&str; 13] = [
-    "shortfall",
-    "shortfall_peak",
-    "shortfall_steps",
-    "shortfall_events",
-    "longest_shortfall_steps",
-    "first_shortfall_step",
-    "storage_min",
-    "demand",
-    "supply_lost",
-    "substitute_used",
-    "emergency_used",
-    "surplus",
-    "cost",
-];
-
-fn run_small(out: &Path, extra: &[&str]) {
+/// Runs the small fixture, 3,000 trials, into `out`.
+pub fn run_small(out: &Path, extra: &[&str]) {
     shortfall()
         .args([
             "run",
@@ -157,6 +142,24 @@ fn set_and_seed_change_the_scenario_hash() {
     assert_ne!(x["scenario_sha256"], z["scenario_sha256"]);
     assert_eq!(z["seed"], 8);
     assert_ne!(x["metrics"]["shortfall"], y["metrics"]["shortfall"]);
+    // A --set that changes nothing keeps the hash; a --set hashes as the
+    // same value written in the file does.
+    let (d, e) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run_small(d.path(), &["--set", "storage.capacity=1.0"]);
+    assert_eq!(read(d.path())["scenario_sha256"], x["scenario_sha256"]);
+    let text = std::fs::read_to_string(crate::helpers::root().join("tests/fixtures/small.toml"))
+        .unwrap()
+        .replace("capacity = 1.0\n", "capacity = 2.0\n");
+    let edited = crate::helpers::scenario_file(&text);
+    shortfall()
+        .args(["run", "--trials", "3000", "--quiet", "--out"])
+        .arg(e.path())
+        .arg(edited.path())
+        .assert()
+        .success();
+    let w = read(e.path());
+    assert_eq!(w["scenario_sha256"], y["scenario_sha256"]);
+    assert_eq!(w["metrics"], y["metrics"]);
 }
 
 #[test]

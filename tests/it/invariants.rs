@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use shortfall::engine::{NCOLS, trace_trial};
 
-use crate::helpers::model;
+use crate::helpers::{assert_row_matches_trace, model};
 
 #[derive(Debug, Clone)]
 struct Sup {
@@ -400,6 +400,17 @@ proptest! {
             prop_assert!((row[7] - sum(&tr.demand)).abs() <= 1e-12 * scale);
             prop_assert!(row[2] <= m.steps as f64 && row[4] <= row[2] && row[3] <= row[2]);
             prop_assert!(row[5] >= -1.0 && row[5] < m.steps as f64);
+            // Every other column against a recomputation from the trace
+            // (peak, runs, first step, lost, substitute, emergency, surplus).
+            assert_row_matches_trace(&text, &tr, &row);
+            // Cost: every substitute costs 2 per unit unless its cost is
+            // drawn, and orders are placed only if they arrive in the horizon.
+            let delivered = row[9] + row[10];
+            if c.subs.iter().all(|b| b.drawn & 8 == 0) {
+                prop_assert!((row[12] - 2.0 * delivered).abs() <= 1e-12 * scale, "cost {} for {} delivered\n{}", row[12], delivered, text);
+            } else {
+                prop_assert!(row[12] >= 0.0 && (delivered > 0.0 || row[12] == 0.0));
+            }
         }
     }
 }

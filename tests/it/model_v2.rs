@@ -6,7 +6,9 @@
 
 use shortfall::engine::{Column, trace_trial};
 
-use crate::helpers::{assert_within, model, model_with, run, run_summary};
+use crate::helpers::{
+    assert_power, assert_within, model, model_with, run, run_summary, z_tolerance,
+};
 
 /// Two suppliers of one unit a day each; an event cuts all of `a` and a
 /// fraction of `b` over days [5, 10); a loss-triggered substitute of 0.1 a
@@ -172,10 +174,14 @@ fn conditional_chain_occurs_with_the_product_of_its_probabilities() {
         }
     }
     let n = trials as f64;
+    // Three checks at 4.15 se (99.99% together); 99% power needs 6.48 se,
+    // asserted (P(c): 6.5).
+    let tol = z_tolerance(3);
     for (k, exact) in [pa, pa * pb, pa * pb * pc].into_iter().enumerate() {
         let share = count[k] as f64 / n;
         let se = (exact * (1.0 - exact) / n).sqrt();
-        assert_within(&format!("P(event {k})"), share, se, exact, 4.0);
+        assert_power(&format!("P(event {k})"), 0.02 * exact, se, tol);
+        assert_within(&format!("P(event {k})"), share, se, exact, tol);
     }
 }
 
@@ -565,26 +571,28 @@ capacity = { dist = "uniform", min = 2, max = 6 }
     let emp_mean = 0.5 * 10.0 + 0.3 * 20.0 + 0.2 * 40.0;
     let emp_var = 0.5 * 100.0 + 0.3 * 400.0 + 0.2 * 1600.0 - emp_mean * emp_mean;
     let a = summary.input_metrics.get("supplier.a.volume").unwrap();
-    assert_within(
-        "empirical mean",
-        a.mean,
-        (emp_var / n).sqrt(),
-        emp_mean,
-        4.0,
-    );
+    // Three checks at 4.15 se (99.99% together); 99% power needs 6.48 se.
+    let tol = z_tolerance(3);
+    let checks = [
+        ("empirical mean", emp_mean, (emp_var / n).sqrt()),
+        ("uniform mean", 4.0, (16.0 / 12.0 / n).sqrt()),
+        (
+            "uniform variance",
+            16.0 / 12.0,
+            ((16.0 / 5.0 - 16.0 / 9.0) / n).sqrt(),
+        ),
+    ];
+    for (what, exact, se) in checks {
+        assert_power(what, 0.02 * exact, se, tol);
+    }
+    assert_within("empirical mean", a.mean, checks[0].2, emp_mean, tol);
     assert_eq!((a.min, a.max), (10.0, 40.0));
     let s = summary.input_metrics.get("substitute.s.capacity").unwrap();
-    assert_within("uniform mean", s.mean, (16.0 / 12.0 / n).sqrt(), 4.0, 4.0);
+    assert_within("uniform mean", s.mean, checks[1].2, 4.0, tol);
     // The uniform's variance, 4/3: its sample variance has SE about
     // sqrt((μ4 - σ⁴)/n) = sqrt((16/5 - 16/9)/n).
     let var = s.std * s.std;
-    assert_within(
-        "uniform variance",
-        var,
-        ((16.0 / 5.0 - 16.0 / 9.0) / n).sqrt(),
-        16.0 / 12.0,
-        4.0,
-    );
+    assert_within("uniform variance", var, checks[2].2, 16.0 / 12.0, tol);
     // summary.json's supplier volume is the mean of the draws.
     assert_eq!(summary.suppliers[0].volume, a.mean);
     // The drawn volume sets each trial's demand-free supply: the step's

@@ -7,7 +7,7 @@ use std::path::Path;
 use shortfall::engine::{Column, RunOptions, simulate, trace_trial};
 use shortfall::summarise;
 
-use crate::helpers::{model, model_with, run, scenario_file, shortfall};
+use crate::helpers::{daily, model, model_with, run, scenario_file, shortfall};
 
 const SCENARIO: &str = include_str!("../fixtures/small.toml");
 
@@ -206,14 +206,61 @@ fn adding_an_unrelated_supplier_changes_no_other_draws() {
     }
 }
 
-/// A sanity check that the test above can fail: a supplier that does matter
-/// changes the outcomes.
+/// Two suppliers whose outages can be read off `lost_t` (`a` loses 1 a day
+/// when down, `b` 1000): the steps at which each is down, per trial.
+fn down_steps(m: &shortfall::scenario::Model, trials: u64) -> (Vec<Vec<bool>>, Vec<Vec<bool>>) {
+    (0..trials)
+        .map(|i| {
+            let (tr, _) = trace_trial(m, i);
+            let a = tr.lost.iter().map(|&l| l == 1.0 || l == 1001.0).collect();
+            let b = tr.lost.iter().map(|&l| l >= 1000.0).collect();
+            (a, b)
+        })
+        .unzip()
+}
+
+/// Supplier `a` (1 a day) and `b` (1000 a day), one year.
+fn rename_base() -> String {
+    daily(
+        365,
+        "[[supplier]]\nid = \"a\"\nvolume = 365.0\n\
+         outage = { rate_per_year = 6, duration_days = { dist = \"lognormal\", median = 10, sigma = 0.5 } }\n\
+         [[supplier]]\nid = \"b\"\nvolume = 365000.0\noutage = { rate_per_year = 4, duration_days = 7 }\n",
+    )
+}
+
+/// That the test above can fail: streams are keyed by the entity's id, not
+/// its position or a stream shared in file order. Renaming `b` (same
+/// position, same parameters) redraws `b`'s outages and no one else's;
+/// moving `b` before `a` redraws nothing. An engine with one stream per
+/// position or one shared stream would leave `b` unchanged by the rename
+/// (and with per-position streams, the move would swap their histories).
 #[test]
-fn adding_a_supplier_that_matters_changes_outcomes() {
-    let base = run(&model(SCENARIO), 2);
-    let extra = format!("{SCENARIO}\n[[supplier]]\nid = \"zz_new\"\nvolume = 5.0\n");
-    let b = run(&model(&extra), 2);
-    assert_ne!(base.table, b.table);
+fn renaming_a_supplier_redraws_only_its_own_outages() {
+    let trials = 200;
+    let base = rename_base();
+    let (a0, b0) = down_steps(&model(&base), trials);
+    let (a1, b1) = down_steps(
+        &model(&base.replace("id = \"b\"", "id = \"b_renamed\"")),
+        trials,
+    );
+    assert_eq!(a0, a1, "renaming b changed a's outages");
+    let changed = b0.iter().zip(&b1).filter(|(x, y)| x != y).count();
+    // b has no outage in a year in e^(−4) = 1.8% of trials, both times in
+    // 0.03%: nearly every trial's history must differ.
+    assert!(
+        changed > 190,
+        "renaming b changed only {changed} of {trials} trials"
+    );
+    let moved = base.replacen(
+        "[[supplier]]\nid = \"a\"",
+        "[[supplier]]\nid = \"b\"\nvolume = 365000.0\noutage = { rate_per_year = 4, duration_days = 7 }\n[[supplier]]\nid = \"a\"",
+        1,
+    );
+    let moved = moved[..moved.rfind("[[supplier]]\nid = \"b\"").unwrap()].to_string();
+    assert_eq!(model(&moved).suppliers[0].id, "b");
+    let (a2, b2) = down_steps(&model(&moved), trials);
+    assert_eq!((a0, b0), (a2, b2), "moving b first changed a draw");
 }
 
 /// Two suppliers whose losses can be told apart in `lost_t` (`a` loses 1 a

@@ -5,10 +5,10 @@
 
 use std::path::PathBuf;
 
-use shortfall::engine::Column;
+use shortfall::engine::{Column, trace_trial};
 use shortfall::scenario::load_model;
 
-use crate::helpers::{everything_off, root, run, scenario_files};
+use crate::helpers::{assert_row_matches_trace, everything_off, root, run, scenario_files};
 
 fn baseline() -> PathBuf {
     root().join("scenarios/japan-2024.toml")
@@ -30,6 +30,14 @@ fn every_scenario_validates_and_runs() {
         assert!(sim.table.iter().all(|x| x.is_finite()), "{}", f.display());
         let p = s.metrics.shortfall_probability.mean;
         assert!((0.0..=1.0).contains(&p), "{}", f.display());
+        // Trial by trial: the mass balance closes, and the run's row is
+        // what the trial's trace recomputes to.
+        for (trial, row) in sim.table.rows().into_iter().enumerate().take(100) {
+            let (trace, traced_row) = trace_trial(&m, trial as u64);
+            assert_eq!(row.to_vec(), traced_row.to_vec(), "{}", f.display());
+            let what = format!("{} trial {trial}", f.display());
+            assert_row_matches_trace(&what, &trace, &traced_row);
+        }
     }
 }
 
