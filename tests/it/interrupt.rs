@@ -58,3 +58,35 @@ fn ctrl_c_and_sigterm_stop_a_run_and_write_nothing() {
         eprintln!("SIG{signal}: stopped {seconds:.3} s after the signal");
     }
 }
+
+#[test]
+fn an_interrupted_run_leaves_the_earlier_results_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let earlier = crate::helpers::shortfall()
+        .arg("run")
+        .arg(root().join("scenarios/japan-2024.toml"))
+        .args(["--trials", "1024", "--quiet", "--no-charts", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(earlier.status.success());
+    let folder = out.join("japan-2024");
+    let files: Vec<(std::path::PathBuf, Vec<u8>)> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    let (got, _, err) = interrupted_run("INT", &out);
+    assert_eq!(got, Some(130), "{err}");
+    for (path, bytes) in &files {
+        assert!(
+            &std::fs::read(path).unwrap() == bytes,
+            "{} changed",
+            path.display()
+        );
+    }
+    // Nothing else in the folder, and nothing left beside it.
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), files.len());
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+}
