@@ -61,6 +61,7 @@ fn merge_in_pool(
             csv: args.csv,
             charts,
             png_width: args.charts.png_width,
+            titles: &args.charts.titles,
         },
     )?;
     let (summary, dir) = (&written.summary, &written.dir);
@@ -90,6 +91,7 @@ fn merge_in_pool(
         overrides: Vec::new(),
         shard: None,
         merged_shards: Some(shards.len() as u64),
+        charts: (!written.notes.is_empty()).then(|| written.notes.clone()),
     };
     output::write_json(&dir.join(files::RUN_JSON), &info)?;
     if !args.quiet {

@@ -45,6 +45,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             csv: args.csv,
             charts,
             png_width: args.common.charts.png_width,
+            titles: &args.common.charts.titles,
         },
     )?;
     let (summary, dir) = (&written.summary, &written.dir);
@@ -69,6 +70,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         overrides: sets,
         shard: None,
         merged_shards: None,
+        charts: (!written.notes.is_empty()).then(|| written.notes.clone()),
     };
     let run_json = dir.join(files::RUN_JSON);
     output::write_json(&run_json, &info)?;
@@ -193,6 +195,7 @@ impl ShardRun<'_> {
             overrides: self.overrides,
             shard: Some([k, n]),
             merged_shards: None,
+            charts: None,
         };
         output::write_json(&dir.join(files::RUN_JSON), &info)?;
         Ok((dir, info))

@@ -13,6 +13,7 @@ mod missing;
 mod storage;
 pub mod theme;
 mod timeline;
+pub mod units;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ use plotters::prelude::*;
 use crate::atomic::{atomic_write, publish, temp_beside};
 use crate::engine::Column;
 use crate::error::Error;
-use crate::report::charts::SVG_WIDTH;
+use crate::report::charts::{ChartNotes, SVG_WIDTH};
 use crate::report::{Chart, Format, Summary};
 use crate::stats::StepRow;
 use theme::{Meta, Theme};
@@ -63,6 +64,8 @@ pub struct ChartData {
     pub lost_by_supplier: Vec<(String, f64)>,
     /// Mean lost volume by event (gross).
     pub lost_by_event: Vec<(String, f64)>,
+    /// Titles, sources and certain events (empty: default titles).
+    pub notes: ChartNotes,
 }
 
 /// The subtitle and footer facts of a run's charts: its name, title, trials,
@@ -75,6 +78,7 @@ pub fn meta_of(s: &Summary) -> Meta {
         seed: s.seed,
         version: s.version.clone(),
         sha: s.scenario_sha256.chars().take(12).collect(),
+        sources: Vec::new(),
     }
 }
 
@@ -108,7 +112,37 @@ impl ChartData {
                 .iter()
                 .map(|e| (e.id.clone(), e.mean))
                 .collect(),
+            notes: ChartNotes::default(),
         }
+    }
+
+    /// With the titles, sources and event markers of `notes`.
+    pub fn with_notes(mut self, notes: ChartNotes) -> ChartData {
+        self.meta.sources = notes.sources.clone();
+        self.notes = notes;
+        self
+    }
+
+    /// The title drawn on `chart`.
+    pub fn title(&self, chart: Chart) -> String {
+        self.notes.title(chart)
+    }
+
+    /// Draws `chart`'s frame (title, subtitle, footer) on `root` and
+    /// returns the area left for the plot.
+    pub(crate) fn frame<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+        chart: Chart,
+    ) -> Result<DrawingArea<DB, Shift>, String> {
+        theme::frame(root, theme, &self.meta, &self.title(chart))
+    }
+
+    /// The unit this chart's volumes are shown in: the one in which
+    /// `largest` (in the scenario's unit) reads between 1 and 1000.
+    pub fn unit_for(&self, largest: f64) -> units::DisplayUnit {
+        units::DisplayUnit::for_values(&self.unit, largest)
     }
 
     /// Fraction of trials with no shortfall.

@@ -123,6 +123,8 @@ pub struct Meta {
     pub version: String,
     /// First characters of the scenario hash.
     pub sha: String,
+    /// Where the scenario's data come from (the footer cites them).
+    pub sources: Vec<String>,
 }
 
 /// The house style for a chart's axes and grid: light grid at the major
@@ -174,24 +176,31 @@ pub fn frame<DB: DrawingBackend>(
         theme.text(16.0, palette::GREY),
     ))
     .map_err(err)?;
-    let source = format!(
+    let mut lines = Vec::new();
+    if !meta.sources.is_empty() {
+        lines.push(format!("Data: {}.", meta.sources.join("; ")));
+    }
+    lines.push(format!(
         "Source: shortfall {} Monte Carlo simulation, scenario {} (SHA-256 {}).",
         meta.version, meta.scenario, meta.sha
-    );
+    ));
     let h = theme.height as i32;
-    root.draw(&Text::new(
-        source,
-        (pad, h - theme.px(30.0) as i32),
-        theme.text(12.0, palette::GREY),
-    ))
-    .map_err(err)?;
-    Ok(root.margin(
-        theme.px(82.0),
-        theme.px(40.0),
-        theme.px(12.0),
-        theme.px(36.0),
-    ))
+    let line_h = theme.px(FOOTER_LINE) as i32;
+    let first = h - theme.px(30.0) as i32 - line_h * (lines.len() as i32 - 1);
+    for (k, line) in lines.into_iter().enumerate() {
+        root.draw(&Text::new(
+            line,
+            (pad, first + line_h * k as i32),
+            theme.text(12.0, palette::GREY),
+        ))
+        .map_err(err)?;
+    }
+    let footer = theme.px(40.0) + theme.px(FOOTER_LINE) * meta.sources.len().min(1) as u32;
+    Ok(root.margin(theme.px(82.0), footer, theme.px(12.0), theme.px(36.0)))
 }
+
+/// Height of a footer line, in base pixels.
+const FOOTER_LINE: f64 = 18.0;
 
 pub use crate::report::text::group_thousands;
 

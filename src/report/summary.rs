@@ -235,4 +235,9 @@ pub struct RunInfo {
     /// the sum of the shards' own, where their run.json gives it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_shards: Option<u64>,
+    /// What the charts state beyond the data (titles, sources, certain
+    /// events), so that `shortfall plot` draws them again; absent when
+    /// there is nothing to state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charts: Option<crate::report::charts::ChartNotes>,
 }

@@ -10,33 +10,30 @@ const CHARTS: [(&str, u32, &[&str]); 5] = [
     (
         "shortfall_distribution",
         1500,
-        &[
-            "Total shortfall over the horizon (Mt)",
-            "Share of all trials",
-        ],
+        &["Total shortfall over the horizon (", "Share of all trials"],
     ),
     (
         "exceedance",
         1500,
         &[
-            "Total shortfall over the horizon, x (Mt)",
+            "Total shortfall over the horizon, x (",
             "P(shortfall &gt; x), log scale",
         ],
     ),
     (
         "storage_fan",
         1500,
-        &["Storage level (Mt)", "Date (end of each"],
+        &["Storage level (", "Date (end of each"],
     ),
     (
         "shortfall_over_time",
         1800,
-        &["Expected shortfall per", "Mean P(shortfall) per", "Date"],
+        &["Expected shortfall ", "Share of trials short on ", "Date"],
     ),
     (
         "lost_supply",
         1500,
-        &["Mean volume lost at source per trial (Mt)"],
+        &["Mean volume lost at source per trial ("],
     ),
 ];
 
@@ -79,7 +76,7 @@ fn check_charts(dir: &Path) {
     assert!(md.contains("![Distribution of total shortfall](shortfall_distribution.png)"));
 }
 
-const BASE: &str = r#"
+pub(crate) const BASE: &str = r#"
 [scenario]
 name = "c"
 [simulation]
@@ -116,7 +113,8 @@ fn baseline_charts() {
     for label in [
         "Sakhalin-2 (Russia)",
         "United States",
-        "event: russia_cutoff",
+        "russia_cutoff",
+        "Of which removed by each event",
     ] {
         assert!(
             svg.contains(label),
@@ -243,6 +241,7 @@ fn comparison_charts_render() {
     use shortfall::report::Format;
     let dir = tempfile::tempdir().unwrap();
     let meta = Meta {
+        sources: Vec::new(),
         scenario: "policy-set".into(),
         title: "Sakhalin-2 cut-off policies".into(),
         trials: 1000,
