@@ -200,7 +200,8 @@ pub struct TableArgs {
 /// Chart options shared by `run` and `plot`.
 #[derive(Debug, Args)]
 pub struct ChartArgs {
-    /// Chart formats, comma-separated: svg (vector) and/or png (2400 px wide).
+    /// Chart formats, comma-separated: svg (vector), png (2400 px wide by
+    /// default) and/or pdf (vector, fonts embedded).
     #[arg(long, value_delimiter = ',', default_value = "svg,png")]
     pub format: Vec<Format>,
     /// PNG width in pixels (text and lines scale with it).

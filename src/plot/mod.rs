@@ -10,6 +10,7 @@ pub mod compare;
 mod distribution;
 mod exceedance;
 mod missing;
+mod pdf;
 mod storage;
 pub mod theme;
 mod timeline;
@@ -34,6 +35,7 @@ pub(crate) fn theme_for(format: Format, png_width: u32) -> Theme {
     match format {
         Format::Svg => Theme::new(SVG_WIDTH),
         Format::Png => Theme::new(png_width),
+        Format::Pdf => Theme::new(SVG_WIDTH),
     }
 }
 
@@ -199,6 +201,12 @@ pub(crate) fn write_image(
             atomic_write(path, |w| w.write_all(svg.as_bytes()))
         }
         Format::Png => png_file(path, theme, |root| drawing.draw(root, theme)),
+        Format::Pdf => {
+            let fail = |m: String| Error::write(path, io::Error::other(m));
+            let svg = svg_string(theme, |root| drawing.draw(root, theme)).map_err(fail)?;
+            let pdf = pdf::svg_to_pdf(&svg, theme.width_mm).map_err(fail)?;
+            atomic_write(path, |w| w.write_all(&pdf))
+        }
     }
 }
 

@@ -39,14 +39,17 @@ pub mod palette {
 
 static FONTS: Once = Once::new();
 
+/// DejaVu Sans, embedded at build time.
+pub(crate) const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold, embedded at build time.
+pub(crate) const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
 /// Registers the embedded DejaVu Sans (regular and bold) as "sans-serif".
 pub fn register_fonts() {
     FONTS.call_once(|| {
-        let regular: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-        let bold: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
         // The fonts are embedded at build time; failure would be a packaging bug.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, regular);
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, bold);
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT_REGULAR);
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, FONT_BOLD);
     });
 }
 
@@ -59,6 +62,9 @@ pub struct Theme {
     pub height: u32,
     /// Multiplier on the base sizes (1.0 at 1200 px wide).
     pub scale: f64,
+    /// The printed width in millimetres, for a PDF's page (`None`: one
+    /// user unit to a CSS pixel).
+    pub width_mm: Option<f64>,
 }
 
 impl Theme {
@@ -68,6 +74,7 @@ impl Theme {
             width,
             height: width * 5 / 8,
             scale: width as f64 / 1200.0,
+            width_mm: None,
         }
     }
 

@@ -159,6 +159,8 @@ pub enum Format {
     Svg,
     /// PNG, [`PNG_WIDTH`] pixels wide by default (see `--png-width`).
     Png,
+    /// PDF, vector, converted from the SVG with its fonts embedded.
+    Pdf,
 }
 
 /// Width of SVG charts in user units.
@@ -167,14 +169,15 @@ pub const SVG_WIDTH: u32 = 1200;
 pub const PNG_WIDTH: u32 = 2400;
 
 impl Format {
-    /// Both formats.
-    pub const ALL: [Format; 2] = [Format::Svg, Format::Png];
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Svg, Format::Png, Format::Pdf];
 
     /// File extension.
     pub const fn ext(self) -> &'static str {
         match self {
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -188,13 +191,14 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = String;
 
-    /// `svg` or `png`.
+    /// `svg`, `png` or `pdf`.
     fn from_str(s: &str) -> Result<Format, String> {
         match s.trim() {
             "svg" => Ok(Format::Svg),
             "png" => Ok(Format::Png),
+            "pdf" => Ok(Format::Pdf),
             other => Err(format!(
-                "unknown chart format \"{other}\"; allowed: svg, png (comma-separated)"
+                "unknown chart format \"{other}\"; allowed: svg, png, pdf (comma-separated)"
             )),
         }
     }
@@ -210,10 +214,10 @@ mod tests {
             assert_eq!(f.to_string().parse::<Format>(), Ok(f));
         }
         assert!(
-            "pdf"
+            "eps"
                 .parse::<Format>()
                 .unwrap_err()
-                .contains("allowed: svg, png")
+                .contains("allowed: svg, png, pdf")
         );
         let mut names: Vec<String> = Chart::ALL
             .iter()

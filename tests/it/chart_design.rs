@@ -60,15 +60,20 @@ fn verticals(svg: &str, stroke: &str) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn run_into(scenario: &Path, out: &Path, extra: &[&str]) {
+/// `shortfall run SCENARIO --quiet --trials 3000 --out OUT ARGS...`.
+fn run_with(scenario: &Path, out: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
     shortfall()
         .arg("run")
         .arg(scenario)
-        .args(["--quiet", "--trials", "3000", "--format", "svg", "--out"])
+        .args(["--quiet", "--trials", "3000", "--out"])
         .arg(out)
-        .args(extra)
+        .args(args)
         .assert()
-        .success();
+}
+
+/// A run that draws SVG charts, with `extra` arguments.
+fn run_into(scenario: &Path, out: &Path, extra: &[&str]) {
+    run_with(scenario, out, &[&["--format", "svg"], extra].concat()).success();
 }
 
 /// The Sakhalin-2 cut-off at 3,000 trials (P95 = 0, shortfalls of tens of
@@ -313,17 +318,38 @@ fn report_titles_and_sources_reach_the_charts_and_survive_a_replot() {
 fn an_unknown_chart_in_title_is_refused_with_the_allowed_names() {
     let out = tempfile::tempdir().unwrap();
     let f = scenario_file(&reported());
-    let output = shortfall()
-        .arg("run")
-        .arg(f.path())
-        .args(["--quiet", "--title", "fan=Storage", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let assert = run_with(f.path(), out.path(), &["--title", "fan=Storage"]).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr);
     assert!(
         stderr.contains("unknown chart \"fan\"; allowed: shortfall_distribution, exceedance"),
         "{stderr}"
     );
+}
+
+#[test]
+fn pdf_charts_are_vector_with_their_fonts_embedded() {
+    let out = tempfile::tempdir().unwrap();
+    let f = scenario_file(&BASE.replace("SUPPLY", "330.0"));
+    run_with(f.path(), out.path(), &["--format", "pdf"]).success();
+    let dir = out.path().join("c");
+    for chart in shortfall::report::Chart::ALL.map(|c| c.stem()) {
+        let pdf = std::fs::read(dir.join(format!("{chart}.pdf"))).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"), "{chart}.pdf is not a PDF");
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/FontFile2"), "{chart}.pdf embeds no font");
+        assert!(
+            text.contains("DejaVuSans"),
+            "{chart}.pdf names another font"
+        );
+        assert!(
+            !text.contains("/Subtype /Image"),
+            "{chart}.pdf holds a raster image"
+        );
+        assert!(
+            !dir.join(format!("{chart}.svg")).exists(),
+            "only the PDF asked for"
+        );
+    }
+    let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(md.contains("[Distribution of total shortfall (PDF)](shortfall_distribution.pdf)"));
 }

@@ -216,7 +216,7 @@ fn no_charts_and_format_flags() {
     let mut cmd = shortfall();
     cmd.arg("run")
         .arg(f.path())
-        .args(["--quiet", "--format", "pdf", "--out"])
+        .args(["--quiet", "--format", "eps", "--out"])
         .arg(out3.path())
         .assert()
         .code(2);
