@@ -250,6 +250,9 @@ fn mark_events<DB: DrawingBackend>(
     events: &[(&str, usize)],
     y_max: f64,
 ) -> Result<(), String> {
+    // Labels a little right of their line.
+    let span = chart.x_range();
+    let dx = (span.end - span.start) * 0.004;
     for (id, s) in events {
         let x = *s as f64;
         chart
@@ -263,7 +266,7 @@ fn mark_events<DB: DrawingBackend>(
         chart
             .draw_series([Text::new(
                 id.to_string(),
-                (x, y_max * 0.97),
+                (x + dx, y_max * 0.97),
                 theme
                     .text(13.0, palette::BLACK)
                     .pos(plotters::style::text_anchor::Pos::new(
