@@ -177,13 +177,20 @@ pub fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A share of trials as a percentage with one decimal (two below 1%).
+/// A share of trials as a percentage with one decimal, or as many more as
+/// it takes not to round a share short of 100% up to it, or a share above
+/// 0 down to 0 (99.96%, 0.04%).
 fn share(p: f64) -> String {
-    if p > 0.0 && p < 0.01 {
-        format!("{:.2}%", 100.0 * p)
-    } else {
-        format!("{:.1}%", 100.0 * p)
+    let pct = 100.0 * p;
+    let mut decimals = 1;
+    while decimals < 6 {
+        let shown: f64 = format!("{pct:.decimals$}").parse().unwrap_or(pct);
+        if !((shown >= 100.0 && p < 1.0) || (shown <= 0.0 && p > 0.0)) {
+            break;
+        }
+        decimals += 1;
     }
+    format!("{pct:.decimals$}%")
 }
 
 /// The left panel: one bar, the share of trials with no shortfall, its
@@ -260,4 +267,19 @@ where
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn a_share_is_never_rounded_to_all_or_none() {
+        assert_eq!(share(0.9807), "98.1%");
+        assert_eq!(share(0.9996), "99.96%");
+        assert_eq!(share(0.0004), "0.04%");
+        assert_eq!(share(1.0), "100.0%");
+        assert_eq!(share(0.0), "0.0%");
+        assert_eq!(share(0.999_999), "99.9999%");
+    }
 }
