@@ -156,6 +156,7 @@ impl<'a> Runs<'a> {
                 csv: out.csv,
                 charts: &[],
                 png_width: out.png_width,
+                titles: &[],
             },
         )?;
         self.sims.push(sim);
@@ -459,6 +460,7 @@ fn charts(
     let s0 = &summaries[0];
     let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
     let meta = Meta {
+        sources: Vec::new(),
         scenario: labels.join(" vs "),
         title: format!("{} compared", s0.title),
         trials: s0.trials,

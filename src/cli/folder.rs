@@ -8,6 +8,7 @@ use std::time::Instant;
 use shortfall::engine::{Column, SimOutput};
 use shortfall::output::Staged;
 use shortfall::plot::{ChartData, render_all};
+use shortfall::report::charts::ChartNotes;
 use shortfall::report::{Format, Summary, summarise};
 use shortfall::scenario::Model;
 use shortfall::{Error, output, stats};
@@ -20,6 +21,9 @@ pub struct Options<'a> {
     pub charts: &'a [Format],
     /// PNG width in pixels.
     pub png_width: u32,
+    /// Chart titles given on the command line (chart stem, title), over
+    /// the scenario's `[report]` titles.
+    pub titles: &'a [(String, String)],
 }
 
 /// What [`summarise_and_write`] made and wrote.
@@ -36,6 +40,8 @@ pub struct Written {
     pub write_seconds: f64,
     /// Seconds spent drawing and writing the charts.
     pub charts_seconds: f64,
+    /// What the charts state beyond the data (for run.json).
+    pub notes: ChartNotes,
 }
 
 impl Written {
@@ -81,9 +87,10 @@ pub fn summarise_and_write(
     let steps = stats::step_rows(model, sim);
     output::write_summary_files(&dir, &summary, &steps)?;
     let mut charts_seconds = 0.0;
+    let notes = with_titles(ChartNotes::of(model), opts.titles);
     if let Some(sorted) = sorted {
         let tc = Instant::now();
-        let data = ChartData::new(&summary, sorted, steps);
+        let data = ChartData::new(&summary, sorted, steps).with_notes(notes.clone());
         render_all(&dir, &data, opts.charts, opts.png_width)?;
         charts_seconds = tc.elapsed().as_secs_f64();
     }
@@ -94,5 +101,14 @@ pub fn summarise_and_write(
         statistics_seconds,
         write_seconds: t.elapsed().as_secs_f64(),
         charts_seconds,
+        notes,
     })
+}
+
+/// `notes` with the titles given on the command line in place of its own.
+pub fn with_titles(mut notes: ChartNotes, titles: &[(String, String)]) -> ChartNotes {
+    for (stem, title) in titles {
+        notes.titles.insert(stem.clone(), title.clone());
+    }
+    notes
 }

@@ -61,6 +61,7 @@ fn merge_in_pool(
             csv: args.csv,
             charts,
             png_width: args.charts.png_width,
+            titles: &args.charts.titles,
         },
     )?;
     // The shards' own simulation time, where their run.json gives it.
@@ -90,6 +91,7 @@ fn merge_in_pool(
         shard: None,
         merged_shards: Some(shards.len() as u64),
         target: None,
+        charts: (!written.notes.is_empty()).then(|| written.notes.clone()),
     };
     output::write_json(&written.staged.path().join(files::RUN_JSON), &info)?;
     let summary = written.summary.clone();

@@ -222,12 +222,40 @@ pub struct TableArgs {
 /// Chart options shared by `run` and `plot`.
 #[derive(Debug, Args)]
 pub struct ChartArgs {
-    /// Chart formats, comma-separated: svg (vector) and/or png (2400 px wide).
+    /// Chart formats, comma-separated: svg (vector), png (2400 px wide by
+    /// default) and/or pdf (vector, fonts embedded).
     #[arg(long, value_delimiter = ',', default_value = "svg,png")]
     pub format: Vec<Format>,
     /// PNG width in pixels (text and lines scale with it).
     #[arg(long, default_value_t = PNG_WIDTH, value_parser = clap::value_parser!(u32).range(600..=10000))]
     pub png_width: u32,
+    /// A chart's title, as CHART=TEXT (CHART is its file stem, e.g.
+    /// exceedance); repeat for more charts. Over the scenario's
+    /// `[report.titles]`.
+    #[arg(long = "title", value_name = "CHART=TEXT", value_parser = parse_title)]
+    pub titles: Vec<(String, String)>,
+}
+
+/// Reads `--title CHART=TEXT`.
+fn parse_title(s: &str) -> Result<(String, String), String> {
+    let stems = shortfall::scenario::validate::CHART_STEMS;
+    let Some((stem, text)) = s.split_once('=') else {
+        return Err(format!(
+            "expected CHART=TEXT, got \"{s}\"; CHART is one of: {}",
+            stems.join(", ")
+        ));
+    };
+    let stem = stem.trim();
+    if !stems.contains(&stem) {
+        return Err(format!(
+            "unknown chart \"{stem}\"; allowed: {}",
+            stems.join(", ")
+        ));
+    }
+    if text.trim().is_empty() {
+        return Err(format!("the title of {stem} is empty"));
+    }
+    Ok((stem.to_string(), text.trim().to_string()))
 }
 
 /// Options of `shortfall plot`.

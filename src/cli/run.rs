@@ -65,6 +65,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             csv: args.csv,
             charts,
             png_width: args.common.charts.png_width,
+            titles: &args.common.charts.titles,
         },
     )?;
     let threads = if args.common.threads == 0 {
@@ -88,6 +89,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         shard: None,
         merged_shards: None,
         target,
+        charts: (!written.notes.is_empty()).then(|| written.notes.clone()),
     };
     output::write_json(&written.staged.path().join(files::RUN_JSON), &info)?;
     let summary = written.summary.clone();
@@ -220,6 +222,7 @@ impl ShardRun<'_> {
             shard: Some([k, n]),
             merged_shards: None,
             target: None,
+            charts: None,
         };
         output::write_json(&dir.join(files::RUN_JSON), &info)?;
         Ok((dir, info))

@@ -481,6 +481,7 @@ fn chart(
         Metric::Cost => format!(" ({})", s0.currency.as_deref().unwrap_or("cost units")),
     };
     let meta = Meta {
+        sources: Vec::new(),
         scenario: s0.scenario.clone(),
         title: format!("{}: {} swept", s0.title, axes[0].path),
         trials: s0.trials,

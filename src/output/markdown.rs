@@ -158,7 +158,12 @@ pub fn render(s: &Summary, charts: &[Format]) -> String {
         let _ = writeln!(out, "\n## Charts\n");
         for chart in Chart::ALL {
             let title = chart.title();
-            let _ = write!(out, "![{title}]({})", chart.file_name(fmt));
+            if fmt == Format::Pdf {
+                // A PDF is linked, not shown.
+                let _ = write!(out, "[{title} (PDF)]({})", chart.file_name(fmt));
+            } else {
+                let _ = write!(out, "![{title}]({})", chart.file_name(fmt));
+            }
             if fmt == Format::Png && charts.contains(&Format::Svg) {
                 let _ = write!(
                     out,

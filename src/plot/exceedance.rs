@@ -5,7 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::ChartData;
-use super::theme::{Key, Theme, fmt_percent, fmt_volume, frame, legend_below, palette};
+use super::theme::{Key, Theme, fmt_percent, fmt_volume, legend_below, palette};
+use super::units::DisplayUnit;
+use crate::report::Chart;
 
 /// The most a drawn curve may lie above the empirical survival function, as
 /// a ratio: 0.5%, a fraction of a pixel on the log axis (a pixel of a chart
@@ -62,12 +64,7 @@ pub fn draw<DB: DrawingBackend>(
     data: &ChartData,
     theme: &Theme,
 ) -> Result<(), String> {
-    let area = frame(
-        root,
-        theme,
-        &data.meta,
-        "How likely is a shortfall larger than x?",
-    )?;
+    let area = data.frame(root, theme, Chart::Exceedance)?;
     draw_curves(
         &area,
         theme,
@@ -101,7 +98,12 @@ pub fn draw_curves<DB: DrawingBackend>(
         .filter_map(|(_, s)| s.last().copied())
         .fold(0.0, f64::max);
     let any_positive = x_max > 0.0;
-    let x_max = if any_positive { x_max * 1.03 } else { 1.0 };
+    let u = DisplayUnit::for_values(unit, x_max);
+    let x_max = if any_positive {
+        u.of(x_max) * 1.03
+    } else {
+        1.0
+    };
     let mut entries: Vec<(Key, String)> = curves
         .iter()
         .enumerate()
@@ -135,7 +137,7 @@ pub fn draw_curves<DB: DrawingBackend>(
         .build_cartesian_2d(0f64..x_max, (y_min..1.0f64).log_scale())
         .map_err(|e| e.to_string())?;
     super::theme::mesh(&mut chart, theme)
-        .x_desc(format!("Total shortfall over the horizon, x ({unit})"))
+        .x_desc(format!("Total shortfall over the horizon, x ({})", u.name))
         .y_desc("P(shortfall > x), log scale")
         .x_label_formatter(&|v| fmt_volume(*v, x_max))
         .y_label_formatter(&|v| fmt_percent(*v))
@@ -172,7 +174,10 @@ pub fn draw_curves<DB: DrawingBackend>(
     for (k, (label, sorted)) in curves.iter().enumerate() {
         let color = palette::SERIES[k % palette::SERIES.len()];
         let n = sorted.len().max(1) as f64;
-        let pts = exceedance_points(sorted);
+        let pts: Vec<(f64, f64)> = exceedance_points(sorted)
+            .into_iter()
+            .map(|(x, p)| (u.of(x), p))
+            .collect();
         let clip = |p: f64| p.max(y_min);
         let mut band: Vec<(f64, f64)> = pts
             .iter()

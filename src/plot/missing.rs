@@ -1,46 +1,63 @@
-//! Chart 5: where the supply goes missing: mean volume lost at source per
-//! trial, by supplier and by event.
+//! Chart 5: where the supply goes missing, in two panels on one scale: the
+//! mean volume lost at source per trial by supplier (outages and events
+//! together: each unit lost counted once), and below it the volume each
+//! event's supply effects remove (gross of overlaps: the same unit may be
+//! attributed to two events, and it is already in a supplier's bar).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::ChartData;
-use super::theme::{Key, Theme, fmt_sig, fmt_volume, frame, legend_below, palette};
+use super::theme::{Theme, fmt_sig, fmt_volume, palette};
+use super::units::DisplayUnit;
+use crate::report::Chart;
+
+/// One panel's bars: its heading and (label, mean) rows, largest first,
+/// and what rows that remove no supply do instead (by label).
+struct Panel<'a> {
+    heading: &'static str,
+    rows: Vec<(String, f64)>,
+    color: RGBAColor,
+    other: &'a [(String, String)],
+}
+
+/// Rows sorted by value (largest first), ties by name.
+fn sorted(rows: &[(String, f64)]) -> Vec<(String, f64)> {
+    let mut v = rows.to_vec();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
+}
 
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,
     theme: &Theme,
 ) -> Result<(), String> {
-    let area = frame(root, theme, &data.meta, "Where the supply goes missing")?;
-    let mut rows: Vec<(String, f64, bool)> = Vec::new();
-    let mut sup: Vec<&(String, f64)> = data.lost_by_supplier.iter().collect();
-    sup.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    rows.extend(sup.into_iter().map(|(name, v)| (name.clone(), *v, false)));
-    let mut ev: Vec<&(String, f64)> = data.lost_by_event.iter().collect();
-    ev.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    rows.extend(
-        ev.into_iter()
-            .map(|(id, v)| (format!("event: {id}"), *v, true)),
-    );
-
-    let entries = vec![
-        (
-            Key::Fill(palette::BLUE.mix(0.85)),
-            "Supplier: outages and events combined".to_string(),
-        ),
-        (
-            Key::Fill(palette::ORANGE.mix(0.9)),
-            "Event: volume its supply effects remove (gross of overlaps)".to_string(),
-        ),
-    ];
-    let area = legend_below(&area, theme, &entries)?;
-    let n = rows.len().max(1);
-    let vmax = rows.iter().map(|r| r.1).fold(0.0, f64::max);
-    let x_max = if vmax > 0.0 { vmax * 1.18 } else { 1.0 };
-    let label_font = theme.text(14.0, palette::BLACK);
-    let label_width = rows
+    let area = data.frame(root, theme, Chart::LostSupply)?;
+    let mut panels = vec![Panel {
+        heading: "Lost at source, by supplier (outages and events together)",
+        rows: sorted(&data.lost_by_supplier),
+        color: palette::BLUE.mix(0.85),
+        other: &[],
+    }];
+    if !data.lost_by_event.is_empty() {
+        panels.push(Panel {
+            heading: "Of which removed by each event's supply effects (gross of overlaps; already counted above)",
+            rows: sorted(&data.lost_by_event),
+            color: palette::ORANGE.mix(0.9),
+            other: &data.notes.other_effects,
+        });
+    }
+    let vmax = panels
         .iter()
+        .flat_map(|p| p.rows.iter().map(|r| r.1))
+        .fold(0.0, f64::max);
+    let u = data.unit_for(vmax);
+    let x_max = if vmax > 0.0 { u.of(vmax) * 1.2 } else { 1.0 };
+    let label_font = theme.text(14.0, palette::BLACK);
+    let label_width = panels
+        .iter()
+        .flat_map(|p| p.rows.iter())
         .map(|r| {
             area.estimate_text_size(&r.0, &label_font)
                 .map(|(w, _)| w)
@@ -49,57 +66,102 @@ pub fn draw<DB: DrawingBackend>(
         .max()
         .unwrap_or(0)
         + theme.px(24.0);
-    let ticks = super::Ticks::categories(&rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
-    let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(theme.px(60.0))
+
+    // Heights in proportion to the rows, plus each panel's heading and axis.
+    let (_, h) = area.dim_in_pixel();
+    let fixed = theme.px(100.0) as f64;
+    let rows_total: usize = panels.iter().map(|p| p.rows.len().max(1)).sum();
+    let per_row = ((h as f64 - fixed * panels.len() as f64) / rows_total as f64).max(1.0);
+    let mut rest = area;
+    let last = panels.len() - 1;
+    for (k, panel) in panels.iter().enumerate() {
+        let this = if k == last {
+            rest.clone()
+        } else {
+            let height = fixed + per_row * panel.rows.len().max(1) as f64;
+            let (a, b) = rest.split_vertically(height.round() as i32);
+            rest = b;
+            a
+        };
+        draw_panel(&this, theme, panel, &u, x_max, label_width, k == last)?;
+    }
+    if vmax <= 0.0 {
+        let (w, h) = root.dim_in_pixel();
+        root.draw(&Text::new(
+            "No supply was lost in any trial".to_string(),
+            (w as i32 / 3, h as i32 / 2),
+            theme.text(16.0, palette::BLACK),
+        ))
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// One panel: its heading, bars with their values, and the x axis (titled
+/// on the last panel only).
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    panel: &Panel<'_>,
+    u: &DisplayUnit,
+    x_max: f64,
+    label_width: u32,
+    last: bool,
+) -> Result<(), String> {
+    let n = panel.rows.len().max(1);
+    let ticks =
+        super::Ticks::categories(&panel.rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
+    let mut chart = ChartBuilder::on(area)
+        .caption(panel.heading, theme.bold(15.0, palette::BLACK))
+        .x_label_area_size(theme.px(if last { 60.0 } else { 34.0 }))
         .y_label_area_size(label_width)
+        .margin_bottom(theme.px(8.0))
         .build_cartesian_2d(0f64..x_max, ticks.axis(0.0..n as f64))
         .map_err(|e| e.to_string())?;
-    super::theme::mesh(&mut chart, theme)
-        .disable_y_mesh()
-        .x_desc(format!(
-            "Mean volume lost at source per trial ({})",
-            data.unit
-        ))
-        .label_style(label_font.clone())
+    let x_fmt = |v: &f64| fmt_volume(*v, x_max);
+    let y_fmt = |y: &f64| ticks.label(y);
+    let mut mesh = super::theme::mesh(&mut chart, theme);
+    mesh.disable_y_mesh()
+        .label_style(theme.text(14.0, palette::BLACK))
         .y_labels(n)
-        .x_label_formatter(&|v| fmt_volume(*v, x_max))
-        .y_label_formatter(&|y| ticks.label(y))
-        .draw()
-        .map_err(|e| e.to_string())?;
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt);
+    if last {
+        mesh.x_desc(format!("Mean volume lost at source per trial ({})", u.name));
+    }
+    mesh.draw().map_err(|e| e.to_string())?;
     let value_font = theme
         .text(13.0, palette::GREY)
         .pos(plotters::style::text_anchor::Pos::new(
             plotters::style::text_anchor::HPos::Left,
             plotters::style::text_anchor::VPos::Center,
         ));
-    for (k, (_, v, is_event)) in rows.iter().enumerate() {
+    for (k, (label, v)) in panel.rows.iter().enumerate() {
         let i = n - 1 - k; // first row at the top
-        let color = if *is_event {
-            palette::ORANGE.mix(0.9)
-        } else {
-            palette::BLUE.mix(0.85)
-        };
+        let v = u.of(*v);
+        let instead = panel.other.iter().find(|(id, _)| id == label);
+        if let (Some((_, does)), true) = (instead, v <= 0.0) {
+            // No bar at zero for an event that acts otherwise.
+            chart
+                .draw_series([Text::new(
+                    format!("{does}; removes no supply at source"),
+                    (x_max * 0.01, i as f64 + 0.5),
+                    value_font.clone(),
+                )])
+                .map_err(|e| e.to_string())?;
+            continue;
+        }
         chart
             .draw_series([Rectangle::new(
-                [(0.0, i as f64 + 0.18), (*v, i as f64 + 0.82)],
-                color.filled(),
+                [(0.0, i as f64 + 0.18), (v, i as f64 + 0.82)],
+                panel.color.filled(),
             )])
             .map_err(|e| e.to_string())?;
         chart
             .draw_series([Text::new(
-                format!("{} {}", fmt_sig(*v), data.unit),
-                (*v + x_max * 0.01, i as f64 + 0.5),
+                format!("{} {}", fmt_sig(v), u.name),
+                (v + x_max * 0.01, i as f64 + 0.5),
                 value_font.clone(),
-            )])
-            .map_err(|e| e.to_string())?;
-    }
-    if rows.is_empty() || vmax <= 0.0 {
-        chart
-            .draw_series([Text::new(
-                "No supply was lost in any trial".to_string(),
-                (x_max * 0.05, n as f64 / 2.0),
-                theme.text(16.0, palette::BLACK),
             )])
             .map_err(|e| e.to_string())?;
     }

@@ -10,9 +10,11 @@ pub mod compare;
 mod distribution;
 mod exceedance;
 mod missing;
+mod pdf;
 mod storage;
 pub mod theme;
 mod timeline;
+pub mod units;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ use plotters::prelude::*;
 use crate::atomic::{atomic_write, publish, temp_beside};
 use crate::engine::Column;
 use crate::error::Error;
-use crate::report::charts::SVG_WIDTH;
+use crate::report::charts::{ChartNotes, SVG_WIDTH};
 use crate::report::{Chart, Format, Summary};
 use crate::stats::StepRow;
 use theme::{Meta, Theme};
@@ -33,6 +35,7 @@ pub(crate) fn theme_for(format: Format, png_width: u32) -> Theme {
     match format {
         Format::Svg => Theme::new(SVG_WIDTH),
         Format::Png => Theme::new(png_width),
+        Format::Pdf => Theme::new(SVG_WIDTH),
     }
 }
 
@@ -63,6 +66,8 @@ pub struct ChartData {
     pub lost_by_supplier: Vec<(String, f64)>,
     /// Mean lost volume by event (gross).
     pub lost_by_event: Vec<(String, f64)>,
+    /// Titles, sources and certain events (empty: default titles).
+    pub notes: ChartNotes,
 }
 
 /// The subtitle and footer facts of a run's charts: its name, title, trials,
@@ -75,6 +80,7 @@ pub fn meta_of(s: &Summary) -> Meta {
         seed: s.seed,
         version: s.version.clone(),
         sha: s.scenario_sha256.chars().take(12).collect(),
+        sources: Vec::new(),
     }
 }
 
@@ -108,7 +114,37 @@ impl ChartData {
                 .iter()
                 .map(|e| (e.id.clone(), e.mean))
                 .collect(),
+            notes: ChartNotes::default(),
         }
+    }
+
+    /// With the titles, sources and event markers of `notes`.
+    pub fn with_notes(mut self, notes: ChartNotes) -> ChartData {
+        self.meta.sources = notes.sources.clone();
+        self.notes = notes;
+        self
+    }
+
+    /// The title drawn on `chart`.
+    pub fn title(&self, chart: Chart) -> String {
+        self.notes.title(chart)
+    }
+
+    /// Draws `chart`'s frame (title, subtitle, footer) on `root` and
+    /// returns the area left for the plot.
+    pub(crate) fn frame<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+        chart: Chart,
+    ) -> Result<DrawingArea<DB, Shift>, String> {
+        theme::frame(root, theme, &self.meta, &self.title(chart))
+    }
+
+    /// The unit this chart's volumes are shown in: the one in which
+    /// `largest` (in the scenario's unit) reads between 1 and 1000.
+    pub fn unit_for(&self, largest: f64) -> units::DisplayUnit {
+        units::DisplayUnit::for_values(&self.unit, largest)
     }
 
     /// Fraction of trials with no shortfall.
@@ -165,6 +201,12 @@ pub(crate) fn write_image(
             atomic_write(path, |w| w.write_all(svg.as_bytes()))
         }
         Format::Png => png_file(path, theme, |root| drawing.draw(root, theme)),
+        Format::Pdf => {
+            let fail = |m: String| Error::write(path, io::Error::other(m));
+            let svg = svg_string(theme, |root| drawing.draw(root, theme)).map_err(fail)?;
+            let pdf = pdf::svg_to_pdf(&svg, theme.width_mm).map_err(fail)?;
+            atomic_write(path, |w| w.write_all(&pdf))
+        }
     }
 }
 

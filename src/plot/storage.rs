@@ -1,26 +1,25 @@
 //! Chart 3: storage fan chart over calendar dates: P5–P95 and P25–P75
-//! bands, the median, and the operating minimum.
+//! bands, the median, the scenario's floor (`storage.minimum`) and its
+//! capacity. The y axis runs from just below the floor to just above the
+//! capacity: storage never leaves that range.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::theme::{Key, Theme, fmt_volume, frame, legend_below, palette};
+use super::theme::{Key, Theme, fmt_sig, fmt_volume, legend_below, palette};
 use super::{ChartData, Ticks};
+use crate::report::Chart;
 
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,
     theme: &Theme,
 ) -> Result<(), String> {
-    let area = frame(
-        root,
-        theme,
-        &data.meta,
-        "Storage level: median and spread across trials",
-    )?;
+    let area = data.frame(root, theme, Chart::StorageFan)?;
     let steps = data.steps.len();
-    let (lo, hi) = (data.storage_minimum, data.storage_capacity);
-    let y_max = if hi > 0.0 { hi * 1.08 } else { 1.0 };
+    let u = data.unit_for(data.storage_capacity);
+    let (lo, hi) = (u.of(data.storage_minimum), u.of(data.storage_capacity));
+    let (y_min, y_max) = y_range(lo, hi);
     let ticks = Ticks::months(&data.steps);
     let x_range = ticks.axis(-0.5..(steps as f64 - 0.5).max(0.5));
     let outer = palette::SKY_BLUE.mix(0.35);
@@ -33,14 +32,14 @@ pub fn draw<DB: DrawingBackend>(
             (
                 Key::Line(palette::VERMILLION, true),
                 format!(
-                    "Operating minimum ({} {})",
-                    fmt_volume(lo, y_max),
-                    data.unit
+                    "Floor kept in reserve: {} {} (storage.minimum)",
+                    fmt_sig(lo),
+                    u.name
                 ),
             ),
             (
-                Key::Line(palette::GREY, true),
-                format!("Capacity ({} {})", fmt_volume(hi, y_max), data.unit),
+                Key::Line(palette::GREY, false),
+                format!("Capacity {} {}", fmt_sig(hi), u.name),
             ),
         ]
     } else {
@@ -51,14 +50,14 @@ pub fn draw<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(theme.px(60.0))
         .y_label_area_size(theme.px(90.0))
-        .build_cartesian_2d(x_range, 0f64..y_max)
+        .build_cartesian_2d(x_range, y_min..y_max)
         .map_err(|e| e.to_string())?;
     let label_of = |x: &f64| ticks.label(x);
     super::theme::mesh(&mut chart, theme)
         .x_desc(format!("Date (end of each {})", data.step))
-        .y_desc(format!("Storage level ({})", data.unit))
+        .y_desc(format!("Storage level ({})", u.name))
         .x_label_formatter(&label_of)
-        .y_label_formatter(&|v| fmt_volume(*v, y_max))
+        .y_label_formatter(&|v| fmt_volume(*v, y_max - y_min))
         .draw()
         .map_err(|e| e.to_string())?;
 
@@ -81,9 +80,9 @@ pub fn draw<DB: DrawingBackend>(
     };
     let at = |k: usize| -> Vec<f64> {
         if steps == 1 {
-            vec![data.steps[0].storage[k]; 2]
+            vec![u.of(data.steps[0].storage[k]); 2]
         } else {
-            data.steps.iter().map(|r| r.storage[k]).collect()
+            data.steps.iter().map(|r| u.of(r.storage[k])).collect()
         }
     };
     let (p05, p25, p50, p75, p95) = (at(0), at(1), at(2), at(3), at(4));
@@ -115,14 +114,35 @@ pub fn draw<DB: DrawingBackend>(
             floor,
         ))
         .map_err(|e| e.to_string())?;
+    // Solid, as its legend key.
     let cap = theme.line(palette::GREY, 1.5);
     chart
-        .draw_series(DashedLineSeries::new(
-            vec![(-0.5, hi), (x_end, hi)],
-            theme.px(3.0),
-            theme.px(4.0),
-            cap,
-        ))
+        .draw_series(LineSeries::new(vec![(-0.5, hi), (x_end, hi)], cap))
         .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// The y range: from a little below the floor `lo` (or 0 when the floor is
+/// 0) to a little above the capacity `hi`.
+fn y_range(lo: f64, hi: f64) -> (f64, f64) {
+    if hi <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let pad = 0.06 * (hi - lo).max(hi * 1e-3);
+    let y_min = if lo > 0.0 { (lo - pad).max(0.0) } else { 0.0 };
+    (y_min, hi + pad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::y_range;
+
+    #[test]
+    fn the_axis_starts_just_below_the_floor() {
+        let (a, b) = y_range(3.0, 8.0);
+        assert!(a > 2.5 && a < 3.0, "{a}");
+        assert!(b > 8.0 && b < 8.5, "{b}");
+        assert_eq!(y_range(0.0, 8.0).0, 0.0);
+        assert_eq!(y_range(0.0, 0.0), (0.0, 1.0));
+    }
 }

@@ -39,14 +39,17 @@ pub mod palette {
 
 static FONTS: Once = Once::new();
 
+/// DejaVu Sans, embedded at build time.
+pub(crate) const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold, embedded at build time.
+pub(crate) const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
 /// Registers the embedded DejaVu Sans (regular and bold) as "sans-serif".
 pub fn register_fonts() {
     FONTS.call_once(|| {
-        let regular: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-        let bold: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
         // The fonts are embedded at build time; failure would be a packaging bug.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, regular);
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, bold);
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT_REGULAR);
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, FONT_BOLD);
     });
 }
 
@@ -59,6 +62,9 @@ pub struct Theme {
     pub height: u32,
     /// Multiplier on the base sizes (1.0 at 1200 px wide).
     pub scale: f64,
+    /// The printed width in millimetres, for a PDF's page (`None`: one
+    /// user unit to a CSS pixel).
+    pub width_mm: Option<f64>,
 }
 
 impl Theme {
@@ -68,6 +74,7 @@ impl Theme {
             width,
             height: width * 5 / 8,
             scale: width as f64 / 1200.0,
+            width_mm: None,
         }
     }
 
@@ -123,6 +130,8 @@ pub struct Meta {
     pub version: String,
     /// First characters of the scenario hash.
     pub sha: String,
+    /// Where the scenario's data come from (the footer cites them).
+    pub sources: Vec<String>,
 }
 
 /// The house style for a chart's axes and grid: light grid at the major
@@ -174,24 +183,31 @@ pub fn frame<DB: DrawingBackend>(
         theme.text(16.0, palette::GREY),
     ))
     .map_err(err)?;
-    let source = format!(
+    let mut lines = Vec::new();
+    if !meta.sources.is_empty() {
+        lines.push(format!("Data: {}.", meta.sources.join("; ")));
+    }
+    lines.push(format!(
         "Source: shortfall {} Monte Carlo simulation, scenario {} (SHA-256 {}).",
         meta.version, meta.scenario, meta.sha
-    );
+    ));
     let h = theme.height as i32;
-    root.draw(&Text::new(
-        source,
-        (pad, h - theme.px(30.0) as i32),
-        theme.text(12.0, palette::GREY),
-    ))
-    .map_err(err)?;
-    Ok(root.margin(
-        theme.px(82.0),
-        theme.px(40.0),
-        theme.px(12.0),
-        theme.px(36.0),
-    ))
+    let line_h = theme.px(FOOTER_LINE) as i32;
+    let first = h - theme.px(30.0) as i32 - line_h * (lines.len() as i32 - 1);
+    for (k, line) in lines.into_iter().enumerate() {
+        root.draw(&Text::new(
+            line,
+            (pad, first + line_h * k as i32),
+            theme.text(12.0, palette::GREY),
+        ))
+        .map_err(err)?;
+    }
+    let footer = theme.px(40.0) + theme.px(FOOTER_LINE) * meta.sources.len().min(1) as u32;
+    Ok(root.margin(theme.px(82.0), footer, theme.px(12.0), theme.px(36.0)))
 }
+
+/// Height of a footer line, in base pixels.
+const FOOTER_LINE: f64 = 18.0;
 
 pub use crate::report::text::group_thousands;
 

@@ -1,15 +1,19 @@
-//! Chart 4: when shortfalls happen: expected shortfall and the probability
-//! of a shortfall, by period (steps grouped into days, weeks or months when
-//! the horizon is long).
+//! Chart 4: when shortfalls happen: the expected shortfall and the share of
+//! trials short, step by step (or, on long horizons, averaged over each
+//! week, month, ...: a last period shorter than the others is drawn as
+//! wide as it is), with a 95% confidence band on the share and a marker
+//! where an event certain in the scenario starts.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::theme::{Theme, fmt_percent, fmt_volume, frame, palette};
+use super::exceedance::wilson;
+use super::theme::{Key, Theme, fmt_percent, fmt_volume, legend_below, palette};
 use super::{ChartData, Ticks};
+use crate::report::Chart;
 
 /// At most this many bars per panel.
-const MAX_PERIODS: usize = 120;
+const MAX_PERIODS: usize = 400;
 
 /// Steps per period and the period's name, for a step of `step` and `steps` steps.
 pub(crate) fn period(step: &str, steps: usize) -> (usize, &'static str) {
@@ -42,116 +46,253 @@ pub fn draw<DB: DrawingBackend>(
     data: &ChartData,
     theme: &Theme,
 ) -> Result<(), String> {
-    let area = frame(root, theme, &data.meta, "When shortfalls happen")?;
+    let area = data.frame(root, theme, Chart::ShortfallOverTime)?;
     let steps = data.steps.len();
     let (len, name) = period(&data.step, steps);
+    let step = data.step.as_str();
     let groups: Vec<(usize, usize)> = (0..steps)
         .step_by(len)
         .map(|a| (a, (a + len).min(steps)))
         .collect();
-    let expected: Vec<f64> = groups
+    // Means over each period's steps, so that a short last period reads on
+    // the same scale as the others.
+    let mean_of = |f: &dyn Fn(&crate::stats::StepRow) -> f64| -> Vec<f64> {
+        groups
+            .iter()
+            .map(|(a, b)| data.steps[*a..*b].iter().map(f).sum::<f64>() / (b - a) as f64)
+            .collect()
+    };
+    let n = data.meta.trials.max(1) as f64;
+    let expected = mean_of(&|r| r.shortfall_mean);
+    let prob = mean_of(&|r| r.shortfall_prob);
+    let prob_lo = mean_of(&|r| wilson(r.shortfall_prob, n).0);
+    let prob_hi = mean_of(&|r| wilson(r.shortfall_prob, n).1);
+    let u = data.unit_for(expected.iter().copied().fold(0.0, f64::max));
+    let expected: Vec<f64> = expected.iter().map(|v| u.of(*v)).collect();
+
+    let per = if len == 1 {
+        format!("each {step}")
+    } else {
+        format!("a {step}, mean over each {name}")
+    };
+    let top_desc = if len == 1 {
+        format!("Expected shortfall on each {step} ({})", u.name)
+    } else {
+        format!(
+            "Expected shortfall per {step}, mean over each {name} ({})",
+            u.name
+        )
+    };
+    let bottom_desc = format!("Share of trials short on {per}");
+
+    let mut entries = vec![
+        (
+            Key::Fill(palette::BLUE.mix(0.85)),
+            "Expected shortfall".to_string(),
+        ),
+        (
+            Key::Line(palette::VERMILLION, false),
+            "Share of trials with a shortfall".to_string(),
+        ),
+        (
+            Key::Fill(palette::VERMILLION.mix(0.2)),
+            if len == 1 {
+                "95% confidence band of the share (Wilson)".to_string()
+            } else {
+                format!("95% confidence band of the share (Wilson, each {step}'s, averaged)")
+            },
+        ),
+    ];
+    let events: Vec<(&str, usize)> = data
+        .notes
+        .certain_events
         .iter()
-        .map(|(a, b)| data.steps[*a..*b].iter().map(|r| r.shortfall_mean).sum())
+        .filter(|(_, s)| *s < steps)
+        .map(|(id, s)| (id.as_str(), *s))
         .collect();
-    let prob: Vec<f64> = groups
-        .iter()
-        .map(|(a, b)| {
-            data.steps[*a..*b]
-                .iter()
-                .map(|r| r.shortfall_prob)
-                .sum::<f64>()
-                / (b - a) as f64
-        })
-        .collect();
+    for (id, s) in &events {
+        entries.push((
+            Key::Line(palette::BLACK, true),
+            format!(
+                "{id} starts ({}; certain in this scenario)",
+                data.steps[*s].date
+            ),
+        ));
+    }
+    if let Some(&(a, b)) = groups.last() {
+        if b - a < len && groups.len() > 1 {
+            entries.push((
+                Key::Fill(WHITE.mix(1.0)),
+                format!("Last {name}: {} {step}(s), drawn at its width", b - a),
+            ));
+        }
+    }
+    let area = legend_below(&area, theme, &entries)?;
 
     let ticks = Ticks::months(&data.steps);
     let label_of = |x: &f64| ticks.label(x);
-
-    let (w, h) = area.dim_in_pixel();
-    let _ = w;
+    let (_, h) = area.dim_in_pixel();
     let (top, bottom) = area.split_vertically(h / 2);
     let x_span = steps.max(1) as f64;
-    // (panel, values, y-axis title, values are probabilities)
-    type Panel<'p, DB> = (&'p DrawingArea<DB, Shift>, &'p [f64], String, bool);
-    let panels: [Panel<'_, DB>; 2] = [
-        (
-            &top,
-            &expected,
-            format!("Expected shortfall per {name} ({})", data.unit),
-            false,
-        ),
-        (
-            &bottom,
-            &prob,
-            format!(
-                "Mean P(shortfall) per {}",
-                if len == 1 { name } else { data.step.as_str() }
-            ),
-            true,
-        ),
-    ];
-    for (panel, values, desc, is_prob) in panels {
-        let vmax = values.iter().copied().fold(0.0, f64::max);
-        let y_max = if vmax > 0.0 {
-            vmax * 1.1
-        } else if is_prob {
-            0.01
-        } else {
-            1.0
-        };
-        let mut chart = ChartBuilder::on(panel)
-            .x_label_area_size(theme.px(if is_prob { 60.0 } else { 36.0 }))
-            .y_label_area_size(theme.px(90.0))
-            .margin_bottom(theme.px(10.0))
-            .build_cartesian_2d(ticks.axis(0.0..x_span), 0f64..y_max)
-            .map_err(|e| e.to_string())?;
-        let vol_fmt = |v: &f64| fmt_volume(*v, y_max);
-        let pct_fmt = |v: &f64| fmt_percent(*v);
-        let mut mesh = super::theme::mesh(&mut chart, theme);
-        mesh.y_desc(desc)
-            .axis_desc_style(theme.text(15.0, palette::BLACK))
-            .x_label_formatter(&label_of)
-            .y_labels(5);
-        if is_prob {
-            mesh.x_desc("Date").y_label_formatter(&pct_fmt);
-        } else {
-            mesh.y_label_formatter(&vol_fmt);
-        }
-        mesh.draw().map_err(|e| e.to_string())?;
-        let color = if is_prob {
-            palette::VERMILLION
-        } else {
-            palette::BLUE
-        };
-        let gap = if groups.len() > 1 {
-            0.12 * len as f64
-        } else {
-            0.0
-        };
-        chart
-            .draw_series(
-                groups
-                    .iter()
-                    .zip(values.iter())
-                    .filter(|(_, v)| **v > 0.0)
-                    .map(|((a, b), v)| {
-                        Rectangle::new(
-                            [(*a as f64 + gap / 2.0, 0.0), (*b as f64 - gap / 2.0, *v)],
-                            color.mix(0.85).filled(),
-                        )
-                    }),
-            )
-            .map_err(|e| e.to_string())?;
-        if vmax <= 0.0 {
-            chart
-                .draw_series([Text::new(
-                    "No shortfall in any trial".to_string(),
-                    (x_span * 0.04, y_max * 0.6),
-                    theme.text(16.0, palette::BLACK),
-                )])
-                .map_err(|e| e.to_string())?;
-        }
+    // Left of step 0, so that a marker at step 0 is not hidden by the axis.
+    let x_lo = -0.01 * x_span;
+
+    // The expected shortfall.
+    let vmax = expected.iter().copied().fold(0.0, f64::max);
+    let y_max = if vmax > 0.0 { vmax * 1.1 } else { 1.0 };
+    let mut chart = panel(&top, theme, ticks.axis(x_lo..x_span), y_max, 36.0)?;
+    super::theme::mesh(&mut chart, theme)
+        .y_desc(top_desc)
+        .axis_desc_style(theme.text(15.0, palette::BLACK))
+        .x_label_formatter(&label_of)
+        .y_labels(5)
+        .y_label_formatter(&|v| fmt_volume(*v, y_max))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series([Polygon::new(
+            steps_outline(&groups, &expected, |_| 0.0),
+            palette::BLUE.mix(0.85).filled(),
+        )])
+        .map_err(|e| e.to_string())?;
+    mark_events(&mut chart, theme, &events, y_max)?;
+    if vmax <= 0.0 {
+        no_shortfall(&mut chart, theme, x_span, y_max)?;
     }
+
+    // The share of trials short, with its band.
+    let pmax = prob_hi.iter().copied().fold(0.0, f64::max);
+    let p_max = if pmax > 0.0 {
+        (pmax * 1.1).min(1.0)
+    } else {
+        0.01
+    };
+    let mut chart = panel(&bottom, theme, ticks.axis(x_lo..x_span), p_max, 60.0)?;
+    super::theme::mesh(&mut chart, theme)
+        .y_desc(bottom_desc)
+        .x_desc("Date")
+        .axis_desc_style(theme.text(15.0, palette::BLACK))
+        .x_label_formatter(&label_of)
+        .y_labels(5)
+        .y_label_formatter(&|v| fmt_percent(*v))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series([Polygon::new(
+            steps_outline(&groups, &prob_hi, |k| prob_lo[k]),
+            palette::VERMILLION.mix(0.2).filled(),
+        )])
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(LineSeries::new(
+            steps_line(&groups, &prob),
+            theme.line(palette::VERMILLION, 2.0),
+        ))
+        .map_err(|e| e.to_string())?;
+    mark_events(&mut chart, theme, &events, p_max)?;
+    if pmax <= 0.0 {
+        no_shortfall(&mut chart, theme, x_span, p_max)?;
+    }
+    Ok(())
+}
+
+type Plot<'a, DB> = ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<super::KeyAxis, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A panel's coordinates: dates across, 0 to `y_max` up, `x_labels` base
+/// pixels for the date labels below.
+fn panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    x: super::KeyAxis,
+    y_max: f64,
+    x_labels: f64,
+) -> Result<Plot<'a, DB>, String> {
+    ChartBuilder::on(area)
+        .x_label_area_size(theme.px(x_labels))
+        .y_label_area_size(theme.px(90.0))
+        .margin_bottom(theme.px(10.0))
+        .build_cartesian_2d(x, 0f64..y_max)
+        .map_err(|e| e.to_string())
+}
+
+/// The outline of a step function over `groups` with tops `upper`, closed
+/// along `lower(k)` (the lower edge of group k) back to the start.
+fn steps_outline(
+    groups: &[(usize, usize)],
+    upper: &[f64],
+    lower: impl Fn(usize) -> f64,
+) -> Vec<(f64, f64)> {
+    let mut pts = steps_line(groups, upper);
+    for (k, (a, b)) in groups.iter().enumerate().rev() {
+        pts.push((*b as f64, lower(k)));
+        pts.push((*a as f64, lower(k)));
+    }
+    pts
+}
+
+/// A step function over `groups`: flat at `values[k]` across group k.
+fn steps_line(groups: &[(usize, usize)], values: &[f64]) -> Vec<(f64, f64)> {
+    groups
+        .iter()
+        .zip(values)
+        .flat_map(|((a, b), v)| [(*a as f64, *v), (*b as f64, *v)])
+        .collect()
+}
+
+/// Dashed vertical lines where certain events start, labelled with their ids.
+fn mark_events<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    theme: &Theme,
+    events: &[(&str, usize)],
+    y_max: f64,
+) -> Result<(), String> {
+    // Labels a little right of their line.
+    let span = chart.x_range();
+    let dx = (span.end - span.start) * 0.004;
+    for (id, s) in events {
+        let x = *s as f64;
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(x, 0.0), (x, y_max)],
+                theme.px(8.0),
+                theme.px(5.0),
+                theme.line(palette::BLACK, 1.5),
+            ))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series([Text::new(
+                id.to_string(),
+                (x + dx, y_max * 0.97),
+                theme
+                    .text(13.0, palette::BLACK)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Left,
+                        plotters::style::text_anchor::VPos::Top,
+                    )),
+            )])
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The note drawn on an empty panel.
+fn no_shortfall<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    theme: &Theme,
+    x_span: f64,
+    y_max: f64,
+) -> Result<(), String> {
+    chart
+        .draw_series([Text::new(
+            "No shortfall in any trial".to_string(),
+            (x_span * 0.04, y_max * 0.6),
+            theme.text(16.0, palette::BLACK),
+        )])
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -161,9 +302,11 @@ mod tests {
 
     #[test]
     fn periods_keep_bars_readable() {
-        assert_eq!(period("day", 365), (7, "week"));
+        assert_eq!(period("day", 365), (1, "day"));
+        assert_eq!(period("day", 731), (7, "week"));
         assert_eq!(period("day", 90), (1, "day"));
-        assert_eq!(period("hour", 8760), (168, "week"));
+        assert_eq!(period("hour", 8760), (24, "day"));
+        assert_eq!(period("hour", 2000), (24, "day"));
         assert_eq!(period("week", 52), (1, "week"));
         assert_eq!(period("day", 1), (1, "day"));
     }

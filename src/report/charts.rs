@@ -2,8 +2,80 @@
 //! titles and file names, shared by the chart renderer (`plot`) and the
 //! writers that link or clean up chart files (`output`).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::Model;
+
+/// What a run's charts state beyond its data: the titles and source lines
+/// of the scenario's `[report]` table (or `--title`), and the events certain
+/// to occur at a fixed step, marked on the chart over time. Kept in run.json
+/// (absent when empty), so that `shortfall plot` draws the same charts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChartNotes {
+    /// Titles by chart file stem (e.g. "exceedance"); a chart not named
+    /// keeps its default title.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub titles: BTreeMap<String, String>,
+    /// Where the scenario's data come from, one source a line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// Events that occur in every trial at a fixed step: (id, first step).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certain_events: Vec<(String, usize)>,
+    /// Events that remove no supply at source, with what they do instead
+    /// ("raises demand", "cuts substitute capacity"): the chart of lost
+    /// supply says so rather than draw them at zero.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_effects: Vec<(String, String)>,
+}
+
+impl ChartNotes {
+    /// The notes of `model`: its `[report]` titles and sources, and every
+    /// event that occurs in each trial (probability 1, not conditional on
+    /// another) at a fixed start day, with the step it starts at.
+    pub fn of(model: &Model) -> ChartNotes {
+        ChartNotes {
+            titles: model.report.titles.clone(),
+            sources: model.report.sources.clone(),
+            certain_events: model.certain_event_starts(),
+            other_effects: model
+                .events
+                .iter()
+                .filter(|e| e.supply.is_empty())
+                .filter_map(|e| {
+                    let mut does = Vec::new();
+                    if e.demand.is_some() {
+                        does.push("raises demand");
+                    }
+                    if !e.substitute.is_empty() {
+                        does.push("cuts substitute capacity");
+                    }
+                    (!does.is_empty()).then(|| (e.id.clone(), does.join(", ")))
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether there is nothing to note.
+    pub fn is_empty(&self) -> bool {
+        self.titles.is_empty()
+            && self.sources.is_empty()
+            && self.certain_events.is_empty()
+            && self.other_effects.is_empty()
+    }
+
+    /// The title of `chart`: the one given, else its default.
+    pub fn title(&self, chart: Chart) -> String {
+        self.titles
+            .get(chart.stem())
+            .cloned()
+            .unwrap_or_else(|| chart.default_heading().to_string())
+    }
+}
 
 /// One of the charts drawn for every run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,6 +124,23 @@ impl Chart {
         }
     }
 
+    /// The title drawn on the chart unless the scenario's `[report]` table
+    /// (or `--title`) gives one.
+    pub const fn default_heading(self) -> &'static str {
+        match self {
+            Chart::ShortfallDistribution => "Distribution of total shortfall",
+            Chart::Exceedance => "How likely is a shortfall larger than x?",
+            Chart::StorageFan => "Storage level: median and spread across trials",
+            Chart::ShortfallOverTime => "When shortfalls happen",
+            Chart::LostSupply => "Where the supply goes missing",
+        }
+    }
+
+    /// The chart whose file stem is `stem`.
+    pub fn from_stem(stem: &str) -> Option<Chart> {
+        Chart::ALL.into_iter().find(|c| c.stem() == stem)
+    }
+
     /// Whether it is drawn taller than the others (two panels).
     pub const fn tall(self) -> bool {
         matches!(self, Chart::ShortfallOverTime)
@@ -70,6 +159,8 @@ pub enum Format {
     Svg,
     /// PNG, [`PNG_WIDTH`] pixels wide by default (see `--png-width`).
     Png,
+    /// PDF, vector, converted from the SVG with its fonts embedded.
+    Pdf,
 }
 
 /// Width of SVG charts in user units.
@@ -78,14 +169,15 @@ pub const SVG_WIDTH: u32 = 1200;
 pub const PNG_WIDTH: u32 = 2400;
 
 impl Format {
-    /// Both formats.
-    pub const ALL: [Format; 2] = [Format::Svg, Format::Png];
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Svg, Format::Png, Format::Pdf];
 
     /// File extension.
     pub const fn ext(self) -> &'static str {
         match self {
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -99,13 +191,14 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = String;
 
-    /// `svg` or `png`.
+    /// `svg`, `png` or `pdf`.
     fn from_str(s: &str) -> Result<Format, String> {
         match s.trim() {
             "svg" => Ok(Format::Svg),
             "png" => Ok(Format::Png),
+            "pdf" => Ok(Format::Pdf),
             other => Err(format!(
-                "unknown chart format \"{other}\"; allowed: svg, png (comma-separated)"
+                "unknown chart format \"{other}\"; allowed: svg, png, pdf (comma-separated)"
             )),
         }
     }
@@ -121,10 +214,10 @@ mod tests {
             assert_eq!(f.to_string().parse::<Format>(), Ok(f));
         }
         assert!(
-            "pdf"
+            "eps"
                 .parse::<Format>()
                 .unwrap_err()
-                .contains("allowed: svg, png")
+                .contains("allowed: svg, png, pdf")
         );
         let mut names: Vec<String> = Chart::ALL
             .iter()

@@ -239,6 +239,11 @@ pub struct RunInfo {
     /// the run stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetInfo>,
+    /// What the charts state beyond the data (titles, sources, certain
+    /// events), so that `shortfall plot` draws them again; absent when
+    /// there is nothing to state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charts: Option<crate::report::charts::ChartNotes>,
 }
 
 /// How a run to a precision (`run --target-se`) went: in run.json.

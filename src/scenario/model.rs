@@ -10,7 +10,7 @@ pub use super::streams::{stream_key, sub_stream_key};
 use super::validate::{
     self, DemandBase, InitialState, Input, LevelPath, Occurrence, OutageSpec, Scenario, Step,
 };
-use crate::dist::{Sampler, delay_steps};
+use crate::dist::{Sampler, days_to_steps, delay_steps};
 
 /// An alternating up/down process in whole steps.
 #[derive(Debug, Clone)]
@@ -223,6 +223,8 @@ pub struct Model {
     pub name: String,
     /// Scenario title.
     pub title: String,
+    /// Chart titles and data sources (`[report]`).
+    pub report: crate::scenario::validate::ReportSpec,
     /// Volume unit.
     pub unit: String,
     /// Currency of costs, if given.
@@ -301,6 +303,25 @@ pub struct Model {
 const MONTH_DAYS: [f64; 12] = [31., 28., 31., 30., 31., 30., 31., 31., 30., 31., 30., 31.];
 
 impl Model {
+    /// The events that occur in every trial at a fixed start day
+    /// (probability 1, not conditional on another event), with the step
+    /// each starts at, in file order.
+    pub fn certain_event_starts(&self) -> Vec<(String, usize)> {
+        self.events
+            .iter()
+            .filter(|e| {
+                e.after.is_none() && matches!(e.count, EventCount::Bernoulli(p) if p >= 1.0)
+            })
+            .filter_map(|e| match e.start_days {
+                Sampler::Fixed(days) => {
+                    let step = days_to_steps(days, self.steps_per_year).floor().max(0.0);
+                    Some((e.id.clone(), step as usize))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Compiles a validated scenario. Fails only on a hash collision between
     /// two ids (astronomically unlikely), reported as a message.
     pub fn compile(s: &Scenario) -> Result<Model, String> {
@@ -575,6 +596,7 @@ impl Model {
         Ok(Model {
             name: s.name.clone(),
             title: s.title.clone(),
+            report: s.report.clone(),
             unit: s.unit.clone(),
             currency: s.currency.clone(),
             step: s.step,

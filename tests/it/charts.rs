@@ -10,33 +10,30 @@ const CHARTS: [(&str, u32, &[&str]); 5] = [
     (
         "shortfall_distribution",
         1500,
-        &[
-            "Total shortfall over the horizon (Mt)",
-            "Share of all trials",
-        ],
+        &["Total shortfall over the horizon (", "Share of all trials"],
     ),
     (
         "exceedance",
         1500,
         &[
-            "Total shortfall over the horizon, x (Mt)",
+            "Total shortfall over the horizon, x (",
             "P(shortfall &gt; x), log scale",
         ],
     ),
     (
         "storage_fan",
         1500,
-        &["Storage level (Mt)", "Date (end of each"],
+        &["Storage level (", "Date (end of each"],
     ),
     (
         "shortfall_over_time",
         1800,
-        &["Expected shortfall per", "Mean P(shortfall) per", "Date"],
+        &["Expected shortfall ", "Share of trials short on ", "Date"],
     ),
     (
         "lost_supply",
         1500,
-        &["Mean volume lost at source per trial (Mt)"],
+        &["Mean volume lost at source per trial ("],
     ),
 ];
 
@@ -79,7 +76,7 @@ fn check_charts(dir: &Path) {
     assert!(md.contains("![Distribution of total shortfall](shortfall_distribution.png)"));
 }
 
-const BASE: &str = r#"
+pub(crate) const BASE: &str = r#"
 [scenario]
 name = "c"
 [simulation]
@@ -116,7 +113,8 @@ fn baseline_charts() {
     for label in [
         "Sakhalin-2 (Russia)",
         "United States",
-        "event: russia_cutoff",
+        "russia_cutoff",
+        "Of which removed by each event",
     ] {
         assert!(
             svg.contains(label),
@@ -218,7 +216,7 @@ fn no_charts_and_format_flags() {
     let mut cmd = shortfall();
     cmd.arg("run")
         .arg(f.path())
-        .args(["--quiet", "--format", "pdf", "--out"])
+        .args(["--quiet", "--format", "eps", "--out"])
         .arg(out3.path())
         .assert()
         .code(2);
@@ -243,6 +241,7 @@ fn comparison_charts_render() {
     use shortfall::report::Format;
     let dir = tempfile::tempdir().unwrap();
     let meta = Meta {
+        sources: Vec::new(),
         scenario: "policy-set".into(),
         title: "Sakhalin-2 cut-off policies".into(),
         trials: 1000,
@@ -424,26 +423,52 @@ fn plotted_values_match_the_written_figures() {
         );
     }
 
-    // When shortfalls happen: each week's bar is the sum of the week's
-    // shortfall_mean (the upper panel, whose tick labels are plain numbers),
-    // the weeks with a shortfall in order.
-    let weeks: Vec<f64> = column("shortfall_mean")
-        .chunks(7)
-        .map(|w| w.iter().sum())
-        .collect();
+    // When shortfalls happen: a horizon of 365 days is drawn day by day, the
+    // upper panel a filled step outline whose top is each day's
+    // shortfall_mean, in the unit its axis title names (t, kt or Mt).
+    let days = column("shortfall_mean");
     let svg = std::fs::read_to_string(dir.join("shortfall_over_time.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let title = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::trim))
+        .find(|t| t.starts_with("Expected shortfall on each day ("))
+        .expect("the upper panel's axis title")
+        .to_string();
+    let per_mt = match title.rsplit_once('(').map(|(_, u)| u.trim_end_matches(')')) {
+        Some("t") => 1e6,
+        Some("kt") => 1e3,
+        Some("Mt") => 1.0,
+        other => panic!("unit {other:?} in {title:?}"),
+    };
     let ((y_top, v_top), (y_low, v_low)) = y_axis(&svg, |t| t.parse().ok());
     let pixel = |v: f64| y_top + (v - v_top) / (v_low - v_top) * (y_low - y_top);
-    // A week without shortfall has no bar.
-    let weeks: Vec<f64> = weeks.into_iter().filter(|&v| v > 0.0).collect();
-    let bars = rects(&svg, "#0072B2");
-    assert_eq!(bars.len(), weeks.len());
-    assert!(bars.len() > 10);
-    for (w, ((y, _), v)) in bars.iter().zip(&weeks).enumerate() {
+    let outline: Vec<(f64, f64)> = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("polygon")
+                && n.attribute("fill") == Some("#0072B2")
+                && n.attribute("opacity") == Some("0.85")
+        })
+        .expect("the expected shortfall's outline")
+        .attribute("points")
+        .unwrap()
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(outline.len(), 4 * days.len());
+    assert!(days.iter().filter(|&&v| v > 0.0).count() > 10);
+    for (t, v) in days.iter().enumerate() {
+        let (y0, y1) = (outline[2 * t].1, outline[2 * t + 1].1);
+        assert_eq!(y0, y1, "day {t} is flat");
         assert!(
-            (y - pixel(*v)).abs() <= 1.0,
-            "week {w}: bar top {y} vs {}",
-            pixel(*v)
+            (y0 - pixel(v * per_mt)).abs() <= 1.0,
+            "day {t}: top {y0} vs {}",
+            pixel(v * per_mt)
         );
     }
 
@@ -458,12 +483,21 @@ fn plotted_values_match_the_written_figures() {
     };
     let m = &s["metrics"];
     let notes = text("shortfall_distribution.svg");
-    let has = |want: String| assert!(notes.contains(&want), "no {want:?} in {notes:?}");
-    has(format!(
-        "Trials with a shortfall: {:.2}% (P(no shortfall) = {:.2}%)",
-        100.0 * p,
+    // The share with no shortfall, to within half its last digit.
+    let none = notes
+        .iter()
+        .find_map(|t| {
+            t.strip_prefix("No shortfall: ")?
+                .strip_suffix("% of trials")
+        })
+        .unwrap_or_else(|| panic!("no share of trials without shortfall in {notes:?}"));
+    let decimals = none.split_once('.').map_or(0, |(_, d)| d.len());
+    assert!(
+        (none.parse::<f64>().unwrap() - 100.0 * (1.0 - p)).abs()
+            <= 0.5 * 10f64.powi(-(decimals as i32)) * (1.0 + 1e-9),
+        "no shortfall {none}% vs {}",
         100.0 * (1.0 - p)
-    ));
+    );
     // Three significant digits: each note within half its last digit.
     for (prefix, value) in [
         ("Mean (EUE): ", &m["eue"]),
@@ -487,11 +521,24 @@ fn plotted_values_match_the_written_figures() {
         .iter()
         .chain(s["lost_by_event"].as_array().unwrap())
     {
-        let want = format!("{:.3} Mt", entry["mean"].as_f64().unwrap());
-        assert!(
-            labels.contains(&want),
-            "no bar label {want:?} in {labels:?}"
-        );
+        // Each bar's label, in the chart's unit, to within half its last digit.
+        let mt = entry["mean"].as_f64().unwrap();
+        let shown = labels.iter().any(|l| {
+            let Some((number, unit)) = l.split_once(' ') else {
+                return false;
+            };
+            let per_mt = match unit {
+                "t" => 1e6,
+                "kt" => 1e3,
+                "Mt" => 1.0,
+                _ => return false,
+            };
+            let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
+            number.parse::<f64>().is_ok_and(|v| {
+                (v - mt * per_mt).abs() <= 0.5 * 10f64.powi(-(decimals as i32)) * (1.0 + 1e-9)
+            })
+        });
+        assert!(shown, "no bar label for {mt} Mt in {labels:?}");
     }
 }
 

@@ -8,6 +8,7 @@
 mod helpers;
 
 mod bad_inputs;
+mod chart_design;
 mod charts;
 mod cli;
 mod compare;

@@ -77,14 +77,27 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Reports every key that was never asked for.
+    /// Reports every key that was never asked for, with a suggestion when
+    /// one is close and otherwise the keys allowed here.
     pub(super) fn finish(self, cx: &mut Cx) {
+        self.report_unknown(cx, false);
+    }
+
+    /// Reports every key that was never asked for, always with the keys
+    /// allowed here (and a suggestion when one is close).
+    pub(super) fn finish_listing(self, cx: &mut Cx) {
+        self.report_unknown(cx, true);
+    }
+
+    fn report_unknown(self, cx: &mut Cx, always_list: bool) {
         for (key, value) in self.node.as_table().into_iter().flatten() {
             if !self.known.contains(&key.as_str()) {
                 let mut message = format!("unknown key `{key}`");
-                if let Some(s) = suggest(key, &self.known) {
+                let suggestion = suggest(key, &self.known);
+                if let Some(s) = suggestion {
                     message.push_str(&format!(" (did you mean `{s}`?)"));
-                } else {
+                }
+                if always_list || suggestion.is_none() {
                     message.push_str(&format!("; allowed here: {}", self.known.join(", ")));
                 }
                 cx.error(Some(&value.origin), &self.path(key), message);

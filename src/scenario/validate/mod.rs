@@ -19,6 +19,7 @@ mod entries;
 mod event;
 mod fields;
 mod outage;
+mod report;
 mod sensitivity;
 mod substitute;
 mod supplier;
@@ -26,8 +27,8 @@ mod top;
 mod types;
 
 pub use types::{
-    DemandBase, EventSpec, InitialState, Input, LevelPath, Noise, Occurrence, OutageSpec, Scenario,
-    Step, SubstituteSpec, SupplierSpec, Trigger,
+    DemandBase, EventSpec, InitialState, Input, LevelPath, Noise, Occurrence, OutageSpec,
+    ReportSpec, Scenario, Step, SubstituteSpec, SupplierSpec, Trigger,
 };
 
 use std::borrow::Cow;
@@ -40,6 +41,7 @@ use top::read_scenario;
 
 pub use demand_csv::read_demand_csv;
 pub use fields::suggest;
+pub use report::CHART_STEMS;
 
 /// Reads and checks a merged tree. `per_step_csv` paths are already resolved.
 pub fn validate(root: &mut Node) -> Result<Scenario, Vec<Problem>> {

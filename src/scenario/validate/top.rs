@@ -7,13 +7,14 @@ use super::demand::{read_demand, read_storage};
 use super::entries::read_entries;
 use super::event::read_events;
 use super::fields::{Cx, Fields, Sections, date, integer, valid_id};
+use super::report::read_report;
 use super::sensitivity::read_sensitivity;
 use super::substitute::read_substitute;
 use super::supplier::read_supplier;
 use super::types::{Scenario, Step, SubstituteSpec, SupplierSpec};
 use crate::scenario::raw::Node;
 
-const TOP_KEYS: [&str; 9] = [
+const TOP_KEYS: [&str; 10] = [
     "scenario",
     "time",
     "simulation",
@@ -23,6 +24,7 @@ const TOP_KEYS: [&str; 9] = [
     "substitute",
     "event",
     "sensitivity",
+    "report",
 ];
 
 /// Reads every section in turn. Problems at the same place come out in the
@@ -64,6 +66,7 @@ pub(super) fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Opti
         .collect();
     let events = read_events(cx, &entries.events, &supplier_ids, &substitute_ids);
     let sensitivity = read_sensitivity(cx, &sections);
+    let report = read_report(cx, &sections);
     top.finish(cx);
 
     let name = about.name;
@@ -89,6 +92,7 @@ pub(super) fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Opti
         substitutes,
         events,
         sensitivity,
+        report,
         canonical,
     })
 }

@@ -220,6 +220,15 @@ pub struct SensitivityInput {
     pub high: f64,
 }
 
+/// What `[report]` says about a run's charts (an extension of SCENARIO.md).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportSpec {
+    /// Chart titles by chart file stem (e.g. "exceedance").
+    pub titles: std::collections::BTreeMap<String, String>,
+    /// Where the scenario's data come from, one source each.
+    pub sources: Vec<String>,
+}
+
 /// A validated scenario, still in the file's units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -262,6 +271,8 @@ pub struct Scenario {
     /// The inputs and ranges of `shortfall tornado` (`[sensitivity]`; empty
     /// when not given).
     pub sensitivity: Vec<SensitivityInput>,
+    /// Chart titles and data sources (`[report]`; empty when not given).
+    pub report: ReportSpec,
     /// Canonical JSON of the merged scenario (hashed into `scenario_sha256`).
     pub canonical: String,
 }
