@@ -541,25 +541,3 @@ fn plotted_values_match_the_written_figures() {
         assert!(shown, "no bar label for {mt} Mt in {labels:?}");
     }
 }
-
-/// The (top y, height) of the rectangles of an SVG chart filled with
-/// `colour` at opacity 0.85 (bars), left to right, legend samples (14
-/// pixels high, below the plot) left out.
-fn rects(svg: &str, colour: &str) -> Vec<(f64, f64)> {
-    let doc = roxmltree::Document::parse(svg).unwrap();
-    let mut out: Vec<(f64, f64, f64)> = doc
-        .descendants()
-        .filter(|n| {
-            n.has_tag_name("rect")
-                && n.attribute("fill") == Some(colour)
-                && n.attribute("opacity") == Some("0.85")
-        })
-        .map(|n| {
-            let a = |k: &str| n.attribute(k).unwrap().parse::<f64>().unwrap();
-            (a("x"), a("y"), a("height"))
-        })
-        .filter(|r| r.1 < 650.0)
-        .collect();
-    out.sort_by(|a, b| a.0.total_cmp(&b.0));
-    out.into_iter().map(|(_, y, h)| (y, h)).collect()
-}
