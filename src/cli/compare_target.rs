@@ -8,31 +8,15 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use ndarray::ArrayView1;
 use shortfall::engine::SimOutput;
-use shortfall::report::TargetInfo;
-use shortfall::stats::{MeanSe, Metric};
+use shortfall::stats::{Metric, paired_diff};
 use shortfall::{Error, output};
 
 use super::CompareArgs;
-use super::compare::{Finish, Runs, entries_with_trials};
+use super::compare::{Finish, Runs, check_paired_trials, entries_with_trials};
 use super::progress;
-use super::target::{FIRST_WAVE, next_total};
-
-/// Mean and standard error (n − 1) of the per-trial differences `b − a`.
-fn paired(a: &[f64], b: &[f64]) -> MeanSe {
-    let n = a.len() as f64;
-    let mean = a.iter().zip(b).map(|(x, y)| y - x).sum::<f64>() / n;
-    let var = a
-        .iter()
-        .zip(b)
-        .map(|(x, y)| (y - x - mean).powi(2))
-        .sum::<f64>()
-        / (n - 1.0);
-    MeanSe {
-        mean,
-        se: (var / n).sqrt(),
-    }
-}
+use super::target::{describe, run_waves};
 
 /// The largest relative SE of the paired differences of `sims[1..]` against
 /// `sims[0]` in `metric` (infinite where a difference is 0 so far).
@@ -41,9 +25,10 @@ fn worst_relative_se(metric: Metric, sims: &[SimOutput]) -> f64 {
     sims[1..]
         .iter()
         .map(|s| {
-            let d = paired(&base, &metric.per_trial(s.table.view()));
-            if d.mean != 0.0 && d.se.is_finite() {
-                d.se / d.mean.abs()
+            let other = metric.per_trial(s.table.view());
+            let d = paired_diff(ArrayView1::from(&base), ArrayView1::from(&other));
+            if d.diff != 0.0 && d.se.is_finite() {
+                d.se / d.diff.abs()
             } else {
                 f64::INFINITY
             }
@@ -74,17 +59,16 @@ pub fn compare_to_target(
                 .trials
         }
     };
+    check_paired_trials(max)?;
     // The waves run as ranges of one comparison of `max` trials.
     let long = entries_with_trials(args, Some(max))?;
     let mut sims: Vec<SimOutput> = Vec::new();
-    let mut total = FIRST_WAVE.min(max);
-    let (mut waves, mut label) = (0u32, String::new());
-    let (rel, converged) = loop {
-        let from = sims.first().map_or(0, SimOutput::len) as u64;
+    let subject = format!("the paired differences in {}", metric.label());
+    let info = run_waves(metric, relative_se, max, &subject, |range, label| {
         for (k, e) in long.iter().enumerate() {
             let wave = progress::simulate_range_with_bar(
                 &e.model,
-                from..total,
+                range.clone(),
                 args.common.threads,
                 args.common.quiet,
                 format!("{label}{} ({}/{}) ", e.label, k + 1, long.len()),
@@ -94,70 +78,20 @@ pub fn compare_to_target(
                 None => sims.push(wave),
             }
         }
-        waves += 1;
-        let rel = worst_relative_se(metric, &sims);
-        if rel <= relative_se {
-            break (rel, true);
-        }
-        if total >= max {
-            break (rel, false);
-        }
-        total = next_total(total, rel, relative_se, max);
-        label = if rel.is_finite() {
-            format!(
-                "paired relative SE {:.2}% (target {:.2}%): ",
-                100.0 * rel,
-                100.0 * relative_se
-            )
-        } else {
-            "a paired difference is 0 so far: ".to_string()
-        };
-    };
-    let n = sims[0].len() as u64;
-    let finals = entries_with_trials(args, Some(n))?;
+        Ok(worst_relative_se(metric, &sims))
+    })?;
+    // Asked to stop during the simulations: nothing is written or removed.
+    super::interrupt::check()?;
+    let finals = entries_with_trials(args, Some(info.trials))?;
     let dir = output::create_dir(&args.common.out, &format!("compare-{}", finals[0].label))?;
     let mut runs = Runs::start(&dir, &finals);
     for (e, sim) in finals.iter().zip(sims) {
         runs.add(e, sim.into_run_of_its_trials()?, &out)?;
     }
     let code = runs.finish(&finals, &out, started)?;
-    let info = TargetInfo {
-        metric: metric.name().to_string(),
-        target_relative_se: relative_se,
-        max_trials: max,
-        trials: n,
-        relative_se: rel,
-        converged,
-        waves,
-    };
     output::write_json(&dir.join("target.json"), &info)?;
     // Said even with --quiet: the comparison may not have reached its target.
-    println!("{}", describe(&info, metric));
+    let zero = format!("a paired difference in {}", metric.label());
+    println!("{}", describe(&info, &subject, &zero));
     Ok(code)
-}
-
-/// One line for the terminal: where the comparison stopped and why.
-fn describe(info: &TargetInfo, metric: Metric) -> String {
-    let target = 100.0 * info.target_relative_se;
-    let what = format!("the paired differences in {}", metric.label());
-    if info.converged {
-        format!(
-            "  target met: relative SE of {what} at most {:.2}% <= {target:.2}% after {} trials ({} waves)",
-            100.0 * info.relative_se,
-            info.trials,
-            info.waves
-        )
-    } else if info.relative_se.is_finite() {
-        format!(
-            "  target NOT met: relative SE of {what} up to {:.2}% > {target:.2}% at --max-trials {}",
-            100.0 * info.relative_se,
-            info.max_trials
-        )
-    } else {
-        format!(
-            "  target NOT met: a difference in {} is 0 in all {} trials, so no relative SE can be met; stopped at --max-trials",
-            metric.label(),
-            info.trials
-        )
-    }
 }

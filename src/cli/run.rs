@@ -105,10 +105,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(t) = &info.target {
         // Said even with --quiet: the run may not have reached its target.
-        println!(
-            "{}",
-            target::describe(t, args.metric.unwrap_or(Metric::Eue))
-        );
+        let label = args.metric.unwrap_or(Metric::Eue).label();
+        println!("{}", target::describe(t, label, label));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -19,7 +19,7 @@ use shortfall::stats::{Metric, Metrics, metrics};
 use super::progress;
 
 /// Trials in the first wave (and the least by which a wave grows the run).
-pub const FIRST_WAVE: u64 = 64 * CHUNK as u64;
+const FIRST_WAVE: u64 = 64 * CHUNK as u64;
 /// A wave at most multiplies the trials run so far by this.
 const MOST_GROWTH: u64 = 4;
 /// A wave aims this much beyond the trials the precision so far asks for.
@@ -97,6 +97,49 @@ pub fn next_total(done: u64, rel: f64, target: f64, max: u64) -> u64 {
         .min(max)
 }
 
+/// Runs waves of trials, in trial order, until the relative standard error
+/// that `wave` gives for all the trials so far is at or below `target`, or
+/// until `max` trials are run. `wave` simulates a range of trials (with a
+/// label for its progress bar saying where the precision stands, in terms of
+/// `subject`); the result says where the waves stopped.
+pub fn run_waves(
+    metric: Metric,
+    target: f64,
+    max: u64,
+    subject: &str,
+    mut wave: impl FnMut(std::ops::Range<u64>, String) -> anyhow::Result<f64>,
+) -> anyhow::Result<TargetInfo> {
+    let (mut from, mut total, mut waves) = (0, FIRST_WAVE.min(max), 0);
+    let mut label = String::new();
+    loop {
+        let rel = wave(from..total, label)?;
+        waves += 1;
+        let converged = rel <= target;
+        if converged || total >= max {
+            return Ok(TargetInfo {
+                metric: metric.name().to_string(),
+                target_relative_se: target,
+                max_trials: max,
+                trials: total,
+                relative_se: rel,
+                converged,
+                waves,
+            });
+        }
+        label = if rel.is_finite() {
+            format!(
+                "{subject}: relative SE {:.2}% (target {:.2}%) ",
+                100.0 * rel,
+                100.0 * target
+            )
+        } else {
+            format!("{subject} is 0 so far ")
+        };
+        from = total;
+        total = next_total(total, rel, target, max);
+    }
+}
+
 /// Runs waves until the target is met or `max_trials` are run.
 pub fn run_to_target(t: &Target<'_>) -> anyhow::Result<Reached> {
     let base = scenario::load_model(t.scenario, t.sets)?;
@@ -108,80 +151,53 @@ pub fn run_to_target(t: &Target<'_>) -> anyhow::Result<Reached> {
     };
     // The waves run as ranges of one run of `max` trials.
     let long = scenario::load_model(t.scenario, &with_trials(max))?;
-    let mut total = FIRST_WAVE.min(max);
     let mut sim: Option<SimOutput> = None;
-    let mut waves = 0;
-    let mut label = String::new();
-    let (rel, converged) = loop {
-        let from = sim.as_ref().map_or(0, SimOutput::len) as u64;
-        let wave =
-            progress::simulate_range_with_bar(&long, from..total, t.threads, t.quiet, label)?;
-        waves += 1;
-        match sim.as_mut() {
-            Some(s) => s.append(wave)?,
-            None => sim = Some(wave),
-        }
-        let so_far = sim.as_ref().expect("a wave");
-        let rel = relative_se(t.metric, &metrics(so_far.table.view()));
-        if rel <= t.relative_se {
-            break (rel, true);
-        }
-        if total >= max {
-            break (rel, false);
-        }
-        total = next_total(total, rel, t.relative_se, max);
-        label = if rel.is_finite() {
-            format!(
-                "relative SE {:.2}% (target {:.2}%) ",
-                100.0 * rel,
-                100.0 * t.relative_se
-            )
-        } else {
-            format!("{} is 0 so far ", t.metric.label())
-        };
-    };
+    let info = run_waves(
+        t.metric,
+        t.relative_se,
+        max,
+        t.metric.label(),
+        |range, label| {
+            let wave = progress::simulate_range_with_bar(&long, range, t.threads, t.quiet, label)?;
+            match sim.as_mut() {
+                Some(s) => s.append(wave)?,
+                None => sim = Some(wave),
+            }
+            let so_far = sim.as_ref().expect("a wave");
+            Ok(relative_se(t.metric, &metrics(so_far.table.view())))
+        },
+    )?;
     let sim = sim.expect("a wave").into_run_of_its_trials()?;
-    let n = sim.len() as u64;
-    let sets = with_trials(n);
+    let sets = with_trials(info.trials);
     let model = scenario::load_model(t.scenario, &sets)?;
     Ok(Reached {
         model,
         sets,
         sim,
-        info: TargetInfo {
-            metric: t.metric.name().to_string(),
-            target_relative_se: t.relative_se,
-            max_trials: max,
-            trials: n,
-            relative_se: rel,
-            converged,
-            waves,
-        },
+        info,
     })
 }
 
-/// One line for the terminal: where the run stopped and why.
-pub fn describe(info: &TargetInfo, metric: Metric) -> String {
+/// One line for the terminal: where the run stopped and why. `subject` is
+/// what the relative SE is of; `zero` what is 0 when none can be met.
+pub fn describe(info: &TargetInfo, subject: &str, zero: &str) -> String {
     let target = 100.0 * info.target_relative_se;
     if info.converged {
         format!(
-            "  target met: relative SE of {} {:.2}% <= {target:.2}% after {} trials ({} waves)",
-            metric.label(),
+            "  target met: relative SE of {subject} {:.2}% <= {target:.2}% after {} trials ({} waves)",
             100.0 * info.relative_se,
             info.trials,
             info.waves
         )
     } else if info.relative_se.is_finite() {
         format!(
-            "  target NOT met: relative SE of {} {:.2}% > {target:.2}% at --max-trials {} (raise it, or accept this precision)",
-            metric.label(),
+            "  target NOT met: relative SE of {subject} {:.2}% > {target:.2}% at --max-trials {} (raise it, or accept this precision)",
             100.0 * info.relative_se,
             info.max_trials
         )
     } else {
         format!(
-            "  target NOT met: {} is 0 in all {} trials, so no relative SE can be met; stopped at --max-trials",
-            metric.label(),
+            "  target NOT met: {zero} is 0 in all {} trials, so no relative SE can be met; stopped at --max-trials",
             info.trials
         )
     }

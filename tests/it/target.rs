@@ -196,4 +196,8 @@ fn a_comparison_to_a_target_is_the_comparison_of_its_trials() {
     // A quantile's paired SE comes from a bootstrap: refused.
     let o = compare("p95", &["--target-se", "0.05", "--metric", "p95"]);
     assert_eq!(o.status.code(), Some(2));
+    // A paired SE needs two trials: a single one is refused, not a panic.
+    let o = compare("one", &["--target-se", "0.05", "--max-trials", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
 }
