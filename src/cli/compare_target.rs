@@ -8,33 +8,13 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use ndarray::ArrayView1;
 use shortfall::engine::SimOutput;
-use shortfall::stats::{Metric, paired_diff};
-use shortfall::{Error, output};
+use shortfall::output;
+use shortfall::scenario::Model;
 
 use super::CompareArgs;
 use super::compare::{Finish, Runs, check_paired_trials, entries_with_trials};
-use super::progress;
-use super::target::{describe, run_waves};
-
-/// The largest relative SE of the paired differences of `sims[1..]` against
-/// `sims[0]` in `metric` (infinite where a difference is 0 so far).
-fn worst_relative_se(metric: Metric, sims: &[SimOutput]) -> f64 {
-    let base = metric.per_trial(sims[0].table.view());
-    sims[1..]
-        .iter()
-        .map(|s| {
-            let other = metric.per_trial(s.table.view());
-            let d = paired_diff(ArrayView1::from(&base), ArrayView1::from(&other));
-            if d.diff != 0.0 && d.se.is_finite() {
-                d.se / d.diff.abs()
-            } else {
-                f64::INFINITY
-            }
-        })
-        .fold(0.0, f64::max)
-}
+use super::target::{check_paired_metric, describe, paired_wave, run_waves};
 
 /// Runs the comparison in waves until the target is met or `--max-trials`.
 pub fn compare_to_target(
@@ -44,13 +24,7 @@ pub fn compare_to_target(
     started: Instant,
 ) -> anyhow::Result<ExitCode> {
     let metric = args.metric;
-    if !metric.is_mean() {
-        return Err(Error::Usage(format!(
-            "--target-se in compare needs a mean metric (eue, p_shortfall, lole or cost), got {}: the paired SE of a quantile or CVaR comes from a bootstrap",
-            metric.name()
-        ))
-        .into());
-    }
+    check_paired_metric("compare", metric)?;
     let max = match args.max_trials {
         Some(m) => m,
         None => {
@@ -64,21 +38,13 @@ pub fn compare_to_target(
     let long = entries_with_trials(args, Some(max))?;
     let mut sims: Vec<SimOutput> = Vec::new();
     let subject = format!("the paired differences in {}", metric.label());
+    let runs: Vec<(&Model, String)> = long
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (&e.model, format!("{} ({}/{}) ", e.label, k + 1, long.len())))
+        .collect();
     let info = run_waves(metric, relative_se, max, &subject, |range, label| {
-        for (k, e) in long.iter().enumerate() {
-            let wave = progress::simulate_range_with_bar(
-                &e.model,
-                range.clone(),
-                args.common.threads,
-                args.common.quiet,
-                format!("{label}{} ({}/{}) ", e.label, k + 1, long.len()),
-            )?;
-            match sims.get_mut(k) {
-                Some(s) => s.append(wave)?,
-                None => sims.push(wave),
-            }
-        }
-        Ok(worst_relative_se(metric, &sims))
+        paired_wave(&runs, range, (&label, &args.common), metric, &mut sims)
     })?;
     // Asked to stop during the simulations: nothing is written or removed.
     super::interrupt::check()?;

@@ -11,6 +11,7 @@ mod progress;
 mod run;
 mod sensitivity;
 mod sweep;
+mod sweep_target;
 mod table;
 mod target;
 mod terminal;
@@ -111,6 +112,16 @@ pub struct SweepArgs {
     /// OUT/sweep-NAME/shards/, for `shortfall merge OUT/sweep-NAME/shards`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<ShardArg>,
+    /// Run to a precision: waves of trials, every point on the same trials,
+    /// until the paired difference in --metric (a mean: eue, p_shortfall,
+    /// lole or cost) of every point against point 0 has a relative standard
+    /// error at or below REL, or until --max-trials. The points stop
+    /// together; the result is byte for byte that of --trials N.
+    #[arg(long, value_name = "REL", value_parser = relative_se, conflicts_with = "shard")]
+    pub target_se: Option<f64>,
+    /// The most trials --target-se may run (default: the points' trials).
+    #[arg(long, value_name = "N", requires = "target_se", value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
+    pub max_trials: Option<u64>,
 }
 
 /// A relative standard error: a number above 0 and below 1.

@@ -10,8 +10,8 @@ use shortfall::output::markdown::decimals_for;
 use shortfall::output::timeseries::fmt_f64;
 use shortfall::plot::compare::{SweepLine, sweep_chart};
 use shortfall::plot::theme::Meta;
-use shortfall::report::{Summary, summarise};
-use shortfall::scenario;
+use shortfall::report::{Summary, TargetInfo, summarise};
+use shortfall::scenario::{self, Model};
 use shortfall::stats::{self, Metric};
 use shortfall::{Error, atomic, output};
 
@@ -34,7 +34,7 @@ pub struct Axis {
 }
 
 /// One point of the grid: the value index of each axis.
-type Point = Vec<usize>;
+pub type Point = Vec<usize>;
 
 /// Runs every combination of the swept values on the same trials and writes
 /// sweep.csv and the chart.
@@ -59,29 +59,8 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         .into());
     };
     let points = grid(&axes);
-    let sets_of = |p: &Point| -> Vec<String> {
-        let mut sets = common.clone();
-        sets.extend(
-            axes.iter()
-                .zip(p)
-                .map(|(a, &i)| format!("{}={}", a.path, a.values[i])),
-        );
-        sets
-    };
     // Every point's model first: a bad value stops the sweep before any run.
-    let mut models = Vec::with_capacity(points.len());
-    let mut tomls = Vec::with_capacity(points.len());
-    for (k, p) in points.iter().enumerate() {
-        let sets = sets_of(p);
-        let (s, m) = scenario::load_with_model(&args.scenario, &sets).map_err(|err| {
-            let swept: Vec<&String> = sets.iter().skip(common.len()).collect();
-            anyhow::Error::new(err).context(format!("point {k} ({swept:?})"))
-        })?;
-        if args.shard.is_some() {
-            tomls.push(scenario::canonical_toml(&s).map_err(anyhow::Error::msg)?);
-        }
-        models.push(m);
-    }
+    let (models, tomls) = point_models(args, &axes, &points, &common, args.shard.is_some())?;
     let (trials, seed) = (models[0].trials, models[0].seed);
     super::compare::check_paired_trials(trials)?;
     if let Some(m) = models.iter().find(|m| m.trials != trials || m.seed != seed) {
@@ -95,6 +74,22 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
     if let Some(shard) = args.shard {
         return run_shard(args, &axes, &models, &tomls, shard);
     }
+    if let Some(relative_se) = args.target_se {
+        let with_trials = |n: u64| -> anyhow::Result<Vec<Model>> {
+            let mut sets = common.clone();
+            sets.push(format!("simulation.trials={n}"));
+            Ok(point_models(args, &axes, &points, &sets, false)?.0)
+        };
+        let max = args.max_trials.unwrap_or(trials);
+        return super::sweep_target::sweep_to_target(
+            args,
+            (&axes, &points),
+            relative_se,
+            max,
+            with_trials,
+            started,
+        );
+    }
     let out = Finish::of_sweep(args);
     let mut sweep = Points::default();
     for (k, (point, model)) in points.iter().zip(&models).enumerate() {
@@ -106,7 +101,37 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         )?;
         sweep.add(point, model, sim);
     }
-    sweep.finish(&args.common.out, &axes, &out, started)
+    sweep.finish(&args.common.out, &axes, &out, started, None)
+}
+
+/// Every point's model (and, with `tomls`, its canonical scenario text):
+/// the overrides `common`, then the point's swept values.
+fn point_models(
+    args: &SweepArgs,
+    axes: &[Axis],
+    points: &[Point],
+    common: &[String],
+    tomls: bool,
+) -> anyhow::Result<(Vec<Model>, Vec<String>)> {
+    let mut models = Vec::with_capacity(points.len());
+    let mut texts = Vec::new();
+    for (k, p) in points.iter().enumerate() {
+        let mut sets = common.to_vec();
+        sets.extend(
+            axes.iter()
+                .zip(p)
+                .map(|(a, &i)| format!("{}={}", a.path, a.values[i])),
+        );
+        let (s, m) = scenario::load_with_model(&args.scenario, &sets).map_err(|err| {
+            let swept: Vec<&String> = sets.iter().skip(common.len()).collect();
+            anyhow::Error::new(err).context(format!("point {k} ({swept:?})"))
+        })?;
+        if tomls {
+            texts.push(scenario::canonical_toml(&s).map_err(anyhow::Error::msg)?);
+        }
+        models.push(m);
+    }
+    Ok((models, texts))
 }
 
 /// A sweep's points as they are simulated (or merged). The first point's
@@ -120,7 +145,7 @@ pub struct Points {
 
 impl Points {
     /// The next point's result.
-    pub fn add(&mut self, point: &[usize], model: &shortfall::scenario::Model, sim: SimOutput) {
+    pub fn add(&mut self, point: &[usize], model: &Model, sim: SimOutput) {
         let seed = model.seed;
         let summary = summarise(model, &sim);
         let row = match &self.first {
@@ -146,19 +171,24 @@ impl Points {
         self.rows.push(row);
     }
 
-    /// Writes OUT/sweep-NAME/: sweep.csv, the chart, the terminal summary.
+    /// Writes OUT/sweep-NAME/: sweep.csv, the chart, target.json for a
+    /// sweep run to a precision, the terminal summary.
     pub fn finish(
         self,
         out_dir: &Path,
         axes: &[Axis],
         out: &Finish<'_>,
         started: Instant,
+        target: Option<&TargetInfo>,
     ) -> anyhow::Result<ExitCode> {
         let Points { first, rows } = self;
         let (sim0, s0) = first.expect("at least one point");
         let dir = output::create_dir(out_dir, &format!("sweep-{}", s0.scenario))?;
-        super::compare::remove_stale_results(&dir, &[], &["sweep"]);
+        super::compare::remove_stale_results(&dir, &[], &["sweep", "target"]);
         write_csv(&dir.join("sweep.csv"), axes, &rows)?;
+        if let Some(info) = target {
+            output::write_json(&dir.join("target.json"), info)?;
+        }
         if !out.formats.is_empty() {
             chart(&dir, out, axes, &rows, &s0)?;
         }
@@ -186,7 +216,7 @@ fn point_label(k: usize) -> String {
 fn run_shard(
     args: &SweepArgs,
     axes: &[Axis],
-    models: &[shortfall::scenario::Model],
+    models: &[Model],
     tomls: &[String],
     shard: ShardArg,
 ) -> anyhow::Result<ExitCode> {
@@ -266,7 +296,7 @@ pub fn merge_group(
     for (point, (entry, list)) in points.iter().zip(&checked) {
         sweep.add(point, &entry.model, super::merge::merged(entry, list)?);
     }
-    sweep.finish(out_dir, &axes, out, started)
+    sweep.finish(out_dir, &axes, out, started, None)
 }
 
 /// Splits the `--set`s into swept axes (several values, or a range) and

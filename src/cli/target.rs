@@ -11,10 +11,12 @@
 
 use std::path::Path;
 
+use ndarray::ArrayView1;
+use shortfall::Error;
 use shortfall::engine::{CHUNK, Column, SimOutput};
 use shortfall::report::TargetInfo;
 use shortfall::scenario::{self, Model};
-use shortfall::stats::{Metric, Metrics, metrics};
+use shortfall::stats::{Metric, Metrics, metrics, paired_diff};
 
 use super::progress;
 
@@ -176,6 +178,65 @@ pub fn run_to_target(t: &Target<'_>) -> anyhow::Result<Reached> {
         sim,
         info,
     })
+}
+
+/// The largest relative SE of the paired differences of `sims[1..]` against
+/// `sims[0]` in `metric` (infinite where a difference is 0 so far): where a
+/// comparison or a sweep run to a precision stands.
+pub fn worst_relative_se(metric: Metric, sims: &[SimOutput]) -> f64 {
+    let base = metric.per_trial(sims[0].table.view());
+    sims[1..]
+        .iter()
+        .map(|s| {
+            let other = metric.per_trial(s.table.view());
+            let d = paired_diff(ArrayView1::from(&base), ArrayView1::from(&other));
+            if d.diff != 0.0 && d.se.is_finite() {
+                d.se / d.diff.abs()
+            } else {
+                f64::INFINITY
+            }
+        })
+        .fold(0.0, f64::max)
+}
+
+/// One wave of a comparison or sweep run to a precision: the trials `range`
+/// of every run (a model and its progress-bar label, after the wave's
+/// `label`), each appended to its own output in `sims`; returns where the
+/// paired differences stand ([`worst_relative_se`]).
+pub fn paired_wave(
+    runs: &[(&Model, String)],
+    range: std::ops::Range<u64>,
+    (label, common): (&str, &super::Common),
+    metric: Metric,
+    sims: &mut Vec<SimOutput>,
+) -> anyhow::Result<f64> {
+    for (k, (model, name)) in runs.iter().enumerate() {
+        let wave = progress::simulate_range_with_bar(
+            model,
+            range.clone(),
+            common.threads,
+            common.quiet,
+            format!("{label}{name}"),
+        )?;
+        match sims.get_mut(k) {
+            Some(s) => s.append(wave)?,
+            None => sims.push(wave),
+        }
+    }
+    Ok(worst_relative_se(metric, sims))
+}
+
+/// `--target-se` on paired differences (in `command`) needs a mean metric:
+/// the paired SE of a quantile or CVaR comes from a bootstrap, too dear to
+/// redo every wave.
+pub fn check_paired_metric(command: &str, metric: Metric) -> Result<(), Error> {
+    if metric.is_mean() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "--target-se in {command} needs a mean metric (eue, p_shortfall, lole or cost), got {}: the paired SE of a quantile or CVaR comes from a bootstrap",
+        metric.name()
+    )))
 }
 
 /// One line for the terminal: where the run stopped and why. `subject` is

@@ -1,7 +1,7 @@
-//! `run --target-se`: a run to a precision ends, byte for byte, as the plain
-//! run of the trials it used, at any thread count; a target it cannot reach
-//! stops at --max-trials and says so; a metric that is 0 is reported, not
-//! looped on.
+//! `run`, `compare` and `sweep --target-se`: a run to a precision ends,
+//! byte for byte, as the plain run of the trials it used, at any thread
+//! count; a target it cannot reach stops at --max-trials and says so; a
+//! metric that is 0 is reported, not looped on.
 
 use std::path::Path;
 
@@ -198,6 +198,56 @@ fn a_comparison_to_a_target_is_the_comparison_of_its_trials() {
     assert_eq!(o.status.code(), Some(2));
     // A paired SE needs two trials: a single one is refused, not a panic.
     let o = compare("one", &["--target-se", "0.05", "--max-trials", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+}
+
+#[test]
+fn a_sweep_to_a_target_is_the_sweep_of_its_trials_at_any_thread_count() {
+    let scenario = root().join("scenarios/sakhalin2-cutoff.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = |out: &str, extra: &[&str]| {
+        shortfall()
+            .arg("sweep")
+            .arg(&scenario)
+            .args(["--set", "substitute.us_flex.capacity=6,9,12"])
+            .args(extra)
+            .args(["--quiet", "--no-charts", "--out"])
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap()
+    };
+    let target = ["--target-se", "0.05", "--max-trials", "400000"];
+    let o = sweep("t1", &[&target[..], &["--threads", "1"]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("target met"));
+    let folder = |out: &str| dir.path().join(out).join("sweep-sakhalin2-cutoff");
+    let t = read_json(&folder("t1").join("target.json"));
+    assert_eq!(t["converged"], true);
+    assert!(t["waves"].as_u64().unwrap() >= 2, "{t}");
+    assert!(t["relative_se"].as_f64().unwrap() <= 0.05, "{t}");
+    let n = t["trials"].as_u64().unwrap().to_string();
+    let o = sweep("t2", &[&target[..], &["--threads", "2"]].concat());
+    assert!(o.status.success());
+    let o = sweep("plain", &["--trials", &n]);
+    assert!(o.status.success());
+    let plain = std::fs::read(folder("plain").join("sweep.csv")).unwrap();
+    for out in ["t1", "t2"] {
+        assert!(
+            std::fs::read(folder(out).join("sweep.csv")).unwrap() == plain,
+            "sweep.csv of {out} differs from --trials {n}"
+        );
+        assert!(read_json(&folder(out).join("target.json")) == t);
+    }
+    // A plain sweep into the same folder leaves no stale target.json.
+    let o = sweep("t1", &["--trials", "1000"]);
+    assert!(o.status.success());
+    assert!(!folder("t1").join("target.json").exists());
+    // A quantile's paired SE comes from a bootstrap: refused; so is a
+    // target with shards.
+    let o = sweep("p95", &["--target-se", "0.05", "--metric", "p95"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = sweep("sh", &["--target-se", "0.05", "--shard", "0/2"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
 }
