@@ -25,21 +25,30 @@ pub struct StepSums {
     pub lost_by_supplier: Vec<f64>,
     /// Σ over trials of the volume each event's supply effects remove (gross).
     pub lost_by_event: Vec<f64>,
+    /// Σ over trials of the demand each event's demand effect adds (gross;
+    /// negative where it lowers demand); empty when no event has one.
+    pub demand_by_event: Vec<f64>,
 }
 
 impl StepSums {
     /// Zeroed sums for a model.
     pub fn new(model: &Model) -> StepSums {
-        StepSums::sized(model.steps, model.suppliers.len(), model.events.len())
+        let mut sums = StepSums::sized(model.steps, model.suppliers.len(), model.events.len());
+        if !model.has_demand_events {
+            sums.demand_by_event.clear();
+        }
+        sums
     }
 
     /// Zeroed sums of the same shape.
     pub fn zeroed(&self) -> StepSums {
-        StepSums::sized(
+        let mut sums = StepSums::sized(
             self.demand.len(),
             self.lost_by_supplier.len(),
             self.lost_by_event.len(),
-        )
+        );
+        sums.demand_by_event.truncate(self.demand_by_event.len());
+        sums
     }
 
     /// Zeroed sums over `steps` steps, `suppliers` suppliers and `events` events.
@@ -55,6 +64,7 @@ impl StepSums {
             shortfall_count: vec![0; n],
             lost_by_supplier: vec![0.0; suppliers],
             lost_by_event: vec![0.0; events],
+            demand_by_event: vec![0.0; events],
         }
     }
 
@@ -69,6 +79,7 @@ impl StepSums {
             (&mut self.shortfall, &o.shortfall),
             (&mut self.lost_by_supplier, &o.lost_by_supplier),
             (&mut self.lost_by_event, &o.lost_by_event),
+            (&mut self.demand_by_event, &o.demand_by_event),
         ];
         for (a, b) in pairs {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
@@ -213,6 +224,7 @@ mod tests {
             shortfall_count: vec![c, 1, 2],
             lost_by_supplier: v(2),
             lost_by_event: v(1),
+            demand_by_event: v(1),
         }
     }
 

@@ -36,7 +36,8 @@ pub struct Workspace {
     effects: Vec<(Target, Interval)>,
     /// One event's occurrences this trial, as spans `(start, end)`.
     spans: Vec<(usize, usize)>,
-    demand_effects: Vec<(usize, usize, f64)>,
+    /// This trial's demand effects: (start, end, multiplier, event index).
+    demand_effects: Vec<(usize, usize, f64, usize)>,
     /// Per step: lost at source (the losses are laid down segment by segment).
     lost: Vec<f64>,
     /// Per step: the arrival deficit, then (in place) the supply that arrives.
@@ -162,7 +163,7 @@ pub fn run_trial<O: Observer>(
     draw_events(model, trial, ws, sums);
     lay_losses(model, trial, ws, sums);
     substitute_availability(model, trial, ws);
-    draw_demand(model, trial, ws);
+    draw_demand(model, trial, ws, sums);
     let (minimum, capacity) = (model.storage_minimum, model.storage_capacity);
     let initial_level = LazyStream::new(model.seed, trial, model.storage_key)
         .sample(&model.storage_initial)
@@ -290,14 +291,14 @@ fn draw_events(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSum
             for &(start, end) in &ws.spans {
                 let m = multipliers.sample(d).max(0.0);
                 if start < end {
-                    ws.demand_effects.push((start, end, m));
+                    ws.demand_effects.push((start, end, m, ei));
                 }
             }
         }
     }
     if model.has_demand_events {
         ws.demand_mult.fill(1.0);
-        for &(a, b, m) in &ws.demand_effects {
+        for &(a, b, m, _) in &ws.demand_effects {
             ws.demand_mult[a..b].iter_mut().for_each(|x| *x *= m);
         }
     }
@@ -446,7 +447,7 @@ fn availability_row(model: &Model, trial: u64, j: usize, ws: &mut Workspace) -> 
 
 /// Phase 4: demand, per step: base × level × (1 + AR(1) noise)⁺ × event multipliers.
 #[inline(never)]
-fn draw_demand(model: &Model, trial: u64, ws: &mut Workspace) {
+fn draw_demand(model: &Model, trial: u64, ws: &mut Workspace, sums: &mut StepSums) {
     let steps = model.steps;
     let level_mult = LazyStream::new(model.seed, trial, model.demand_level_key)
         .sample(&model.demand_level)
@@ -488,6 +489,11 @@ fn draw_demand(model: &Model, trial: u64, ws: &mut Workspace) {
             .for_each(|(d, base)| *d = base * level_mult),
     }
     if model.has_demand_events {
+        // What each occurrence adds, gross: (m − 1) × the demand without
+        // event multipliers over its span, as if it were the only one.
+        for &(a, b, m, ei) in &ws.demand_effects {
+            sums.demand_by_event[ei] += (m - 1.0) * demand[a..b].iter().sum::<f64>();
+        }
         demand
             .iter_mut()
             .zip(&ws.demand_mult)

@@ -453,7 +453,7 @@ pub fn merge_shards(shards: &[Shard], zero: StepSums, inputs: usize) -> Result<S
 
 /// Floats per block in sums.npy.
 fn sums_width(steps: usize, sums: &StepSums) -> usize {
-    6 * steps + sums.lost_by_supplier.len() + sums.lost_by_event.len()
+    6 * steps + sums.lost_by_supplier.len() + sums.lost_by_event.len() + sums.demand_by_event.len()
 }
 
 /// A block's float sums in the order of sums.npy.
@@ -467,6 +467,7 @@ fn flat(s: &StepSums) -> impl Iterator<Item = f64> + '_ {
         &s.shortfall,
         &s.lost_by_supplier,
         &s.lost_by_event,
+        &s.demand_by_event,
     ]
     .into_iter()
     .flat_map(|v| v.iter().copied())
@@ -485,6 +486,7 @@ fn unflat(like: &StepSums, row: &[f64], counts: ndarray::ArrayView1<'_, u64>) ->
         &mut out.shortfall,
         &mut out.lost_by_supplier,
         &mut out.lost_by_event,
+        &mut out.demand_by_event,
     ] {
         let (head, tail) = rest.split_at(v.len());
         v.copy_from_slice(head);

@@ -2,7 +2,9 @@
 //! mean volume lost at source per trial by supplier (outages and events
 //! together: each unit lost counted once), and below it the volume each
 //! event's supply effects remove (gross of overlaps: the same unit may be
-//! attributed to two events, and it is already in a supplier's bar).
+//! attributed to two events, and it is already in a supplier's bar); and,
+//! when events change demand, a third panel with the demand each adds (gross
+//! of overlaps; negative where an event lowers demand).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -48,12 +50,20 @@ pub fn draw<DB: DrawingBackend>(
             other: &data.notes.other_effects,
         });
     }
-    let vmax = panels
-        .iter()
-        .flat_map(|p| p.rows.iter().map(|r| r.1))
-        .fold(0.0, f64::max);
-    let u = data.unit_for(vmax);
+    if !data.demand_by_event.is_empty() {
+        panels.push(Panel {
+            heading: "Demand added by each event's demand effect (gross of overlaps; not lost supply)",
+            rows: sorted(&data.demand_by_event),
+            color: palette::PURPLE.mix(0.9),
+            other: &[],
+        });
+    }
+    let values = || panels.iter().flat_map(|p| p.rows.iter().map(|r| r.1));
+    let vmax = values().fold(0.0, f64::max);
+    let vmin = values().fold(0.0, f64::min);
+    let u = data.unit_for(vmax.max(-vmin));
     let x_max = if vmax > 0.0 { u.of(vmax) * 1.2 } else { 1.0 };
+    let x_min = u.of(vmin) * 1.2;
     let label_font = theme.text(14.0, palette::BLACK);
     let label_width = panels
         .iter()
@@ -83,7 +93,12 @@ pub fn draw<DB: DrawingBackend>(
             rest = b;
             a
         };
-        draw_panel(&this, theme, panel, &u, x_max, label_width, k == last)?;
+        let axis = (k == last).then_some(if data.demand_by_event.is_empty() {
+            "Mean volume lost at source per trial"
+        } else {
+            "Mean volume per trial"
+        });
+        draw_panel(&this, theme, panel, &u, x_min..x_max, label_width, axis)?;
     }
     if vmax <= 0.0 {
         let (w, h) = root.dim_in_pixel();
@@ -97,17 +112,19 @@ pub fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
-/// One panel: its heading, bars with their values, and the x axis (titled
-/// on the last panel only).
+/// One panel: its heading, bars with their values over `x` (in the display
+/// unit), and the x axis, titled `axis` (on the last panel only).
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
     panel: &Panel<'_>,
     u: &DisplayUnit,
-    x_max: f64,
+    x: std::ops::Range<f64>,
     label_width: u32,
-    last: bool,
+    axis: Option<&str>,
 ) -> Result<(), String> {
+    let (x_min, x_max) = (x.start, x.end);
+    let last = axis.is_some();
     let n = panel.rows.len().max(1);
     let ticks =
         super::Ticks::categories(&panel.rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
@@ -116,7 +133,7 @@ fn draw_panel<DB: DrawingBackend>(
         .x_label_area_size(theme.px(if last { 60.0 } else { 34.0 }))
         .y_label_area_size(label_width)
         .margin_bottom(theme.px(8.0))
-        .build_cartesian_2d(0f64..x_max, ticks.axis(0.0..n as f64))
+        .build_cartesian_2d(x_min..x_max, ticks.axis(0.0..n as f64))
         .map_err(|e| e.to_string())?;
     let x_fmt = |v: &f64| fmt_volume(*v, x_max);
     let y_fmt = |y: &f64| ticks.label(y);
@@ -126,8 +143,8 @@ fn draw_panel<DB: DrawingBackend>(
         .y_labels(n)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt);
-    if last {
-        mesh.x_desc(format!("Mean volume lost at source per trial ({})", u.name));
+    if let Some(title) = axis {
+        mesh.x_desc(format!("{title} ({})", u.name));
     }
     mesh.draw().map_err(|e| e.to_string())?;
     let value_font = theme
@@ -153,14 +170,14 @@ fn draw_panel<DB: DrawingBackend>(
         }
         chart
             .draw_series([Rectangle::new(
-                [(0.0, i as f64 + 0.18), (v, i as f64 + 0.82)],
+                [(v.min(0.0), i as f64 + 0.18), (v.max(0.0), i as f64 + 0.82)],
                 panel.color.filled(),
             )])
             .map_err(|e| e.to_string())?;
         chart
             .draw_series([Text::new(
                 format!("{} {}", fmt_sig(v), u.name),
-                (v + x_max * 0.01, i as f64 + 0.5),
+                (v.max(0.0) + x_max * 0.01, i as f64 + 0.5),
                 value_font.clone(),
             )])
             .map_err(|e| e.to_string())?;

@@ -66,6 +66,8 @@ pub struct ChartData {
     pub lost_by_supplier: Vec<(String, f64)>,
     /// Mean lost volume by event (gross).
     pub lost_by_event: Vec<(String, f64)>,
+    /// Mean demand added by each event with a demand effect (gross).
+    pub demand_by_event: Vec<(String, f64)>,
     /// Titles, sources and certain events (empty: default titles).
     pub notes: ChartNotes,
 }
@@ -111,6 +113,11 @@ impl ChartData {
                 .collect(),
             lost_by_event: summary
                 .lost_by_event
+                .iter()
+                .map(|e| (e.id.clone(), e.mean))
+                .collect(),
+            demand_by_event: summary
+                .demand_by_event
                 .iter()
                 .map(|e| (e.id.clone(), e.mean))
                 .collect(),

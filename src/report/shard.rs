@@ -13,7 +13,7 @@ use crate::scenario::Model;
 pub const MAX_SHARDS: u64 = 1_000_000;
 
 /// The manifest's format tag; a merge refuses any other.
-pub const FORMAT: &str = "shortfall shard 1";
+pub const FORMAT: &str = "shortfall shard 2";
 
 /// The files of a shard's folder.
 pub mod files {

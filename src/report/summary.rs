@@ -80,6 +80,11 @@ pub struct Summary {
     /// Mean volume each event's supply effects remove (gross: where losses
     /// overlap, each event is credited with what it alone would remove).
     pub lost_by_event: Vec<EntityMean>,
+    /// Mean demand each event with a demand effect adds (gross, as if it
+    /// were the only one; negative where it lowers demand), in file order;
+    /// left out when no event has a demand effect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demand_by_event: Vec<EntityMean>,
 }
 
 /// Statistics of the drawn inputs, by column name, kept in column order
@@ -197,6 +202,16 @@ pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
             model.events.iter().map(|e| e.id.as_str()).collect(),
             &sim.sums.lost_by_event,
         ),
+        demand_by_event: model
+            .events
+            .iter()
+            .zip(&sim.sums.demand_by_event)
+            .filter(|(e, _)| e.demand.is_some())
+            .map(|(e, s)| EntityMean {
+                id: e.id.clone(),
+                mean: s / n,
+            })
+            .collect(),
     }
 }
 
