@@ -98,7 +98,7 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         tornado(
             &dir.join(format!("sensitivity_{}", args.metric.name())),
             &args.common.charts.format,
-            args.common.charts.png_width,
+            args.common.charts.canvas(),
             &meta,
             &format!(
                 "Spearman rank correlation with the per-trial {} quantity",

@@ -497,7 +497,7 @@ fn chart(
     sweep_chart(
         &dir.join(format!("sweep_{}", out.metric.name())),
         out.formats,
-        out.png_width,
+        out.canvas,
         &meta,
         (&x_label, &format!("{}{unit}", out.metric.label())),
         &lines,

@@ -327,7 +327,7 @@ fn chart(dir: &Path, args: &TornadoArgs, s0: &Summary, outcomes: &[Outcome]) -> 
     tornado(
         &dir.join(format!("tornado_{}", args.metric.name())),
         &args.common.charts.format,
-        args.common.charts.png_width,
+        args.common.charts.canvas(),
         &meta,
         &format!("{}{unit}", args.metric.label()),
         base,

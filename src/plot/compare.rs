@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 
-use super::theme::{Key, Meta, Theme, fmt_volume, frame, legend_below, palette};
+use super::theme::{AxisTitles, Key, Meta, Theme, fmt_volume, frame, legend_below, palette};
 use super::{Drawing, exceedance, theme_for, write_image};
 use crate::error::Error;
 use crate::report::Format;
+use crate::report::charts::Canvas;
 
 /// One scenario's curve: a label and its per-trial total shortfall, sorted ascending.
 #[derive(Debug, Clone)]
@@ -35,14 +36,14 @@ pub struct TornadoBar {
 fn write_chart(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     drawing: &impl Drawing,
 ) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for &f in formats {
         // Append the extension: a stem such as "sbl-0.21" keeps its dot.
         let path = PathBuf::from(format!("{}.{}", path_stem.display(), f.ext()));
-        write_image(&path, f, &theme_for(f, png_width), drawing)?;
+        write_image(&path, f, &theme_for(f, canvas, false), drawing)?;
         out.push(path);
     }
     Ok(out)
@@ -54,7 +55,7 @@ fn write_chart(
 pub fn exceedance_overlay(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     meta: &Meta,
     unit: &str,
     curves: &[Curve],
@@ -66,7 +67,7 @@ pub fn exceedance_overlay(
     write_chart(
         path_stem,
         formats,
-        png_width,
+        canvas,
         &Overlay {
             meta,
             unit,
@@ -100,7 +101,7 @@ impl Drawing for Overlay<'_> {
 pub fn tornado(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     meta: &Meta,
     measure: &str,
     baseline: f64,
@@ -111,7 +112,7 @@ pub fn tornado(
     write_chart(
         path_stem,
         formats,
-        png_width,
+        canvas,
         &Tornado {
             meta,
             measure,
@@ -196,19 +197,23 @@ fn draw_tornado<DB: DrawingBackend>(
         .unwrap_or(0)
         + theme.px(24.0);
     let ticks = super::Ticks::categories(&bars.iter().map(|b| b.label.clone()).collect::<Vec<_>>());
+    let label_areas = (theme.x_area(60.0), label_width);
     let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(theme.px(60.0))
-        .y_label_area_size(label_width)
+        .x_label_area_size(label_areas.0)
+        .y_label_area_size(label_areas.1)
         .build_cartesian_2d(x0..x1, ticks.axis(0.0..n as f64))
         .map_err(|e| e.to_string())?;
-    super::theme::mesh(&mut chart, theme)
+    let titles = AxisTitles::new(Some(measure.to_string()), None);
+    titles
+        .mesh(&mut chart, theme)
         .disable_y_mesh()
-        .x_desc(measure.to_string())
         .label_style(font)
+        .y_labels(n)
         .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
         .y_label_formatter(&|y| ticks.label(y))
         .draw()
         .map_err(|e| e.to_string())?;
+    titles.draw(&area, &chart, theme, label_areas)?;
     for (k, b) in bars.iter().enumerate() {
         let y = (n - 1 - k) as f64;
         for (v, color) in [(b.low, palette::BLUE), (b.high, palette::VERMILLION)] {
@@ -250,7 +255,7 @@ pub struct Differences {
 pub fn differences_histogram(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     meta: &Meta,
     measure: &str,
     base: &str,
@@ -259,7 +264,7 @@ pub fn differences_histogram(
     write_chart(
         path_stem,
         formats,
-        png_width,
+        canvas,
         &DiffHistogram {
             meta,
             measure,
@@ -349,18 +354,23 @@ impl Drawing for DiffHistogram<'_> {
             .max(1e-6)
             * 1.1;
         let (x0, x1) = (lo, hi);
+        let label_areas = (theme.x_area(60.0), theme.y_area(80.0));
         let mut chart = ChartBuilder::on(&area)
-            .x_label_area_size(theme.px(60.0))
-            .y_label_area_size(theme.px(80.0))
+            .x_label_area_size(label_areas.0)
+            .y_label_area_size(label_areas.1)
             .build_cartesian_2d(x0..x1, 0.0..top)
             .map_err(|e| e.to_string())?;
-        super::theme::mesh(&mut chart, theme)
-            .x_desc(format!("{} minus {}", self.measure, self.base))
-            .y_desc("Share of all trials (%)")
+        let titles = AxisTitles::new(
+            Some(format!("{} minus {}", self.measure, self.base)),
+            Some("Share of all trials (%)".into()),
+        );
+        titles
+            .mesh(&mut chart, theme)
             .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
             .y_label_formatter(&|v| format!("{v:.2}"))
             .draw()
             .map_err(|e| e.to_string())?;
+        titles.draw(&area, &chart, theme, label_areas)?;
         for (k, c) in counts.iter().enumerate() {
             let color = palette::SERIES[k % palette::SERIES.len()];
             chart
@@ -402,7 +412,7 @@ pub struct SweepLine {
 pub fn sweep_chart(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     meta: &Meta,
     (x_label, y_label): (&str, &str),
     lines: &[SweepLine],
@@ -410,7 +420,7 @@ pub fn sweep_chart(
     write_chart(
         path_stem,
         formats,
-        png_width,
+        canvas,
         &Sweep {
             meta,
             x_label,
@@ -469,18 +479,23 @@ impl Drawing for Sweep<'_> {
         };
         let pad = ((y1 - y0) * 0.08).max(1e-12);
         let (y0, y1) = (y0 - pad, y1 + pad);
+        let label_areas = (theme.x_area(60.0), theme.y_area(90.0));
         let mut chart = ChartBuilder::on(&area)
-            .x_label_area_size(theme.px(60.0))
-            .y_label_area_size(theme.px(90.0))
+            .x_label_area_size(label_areas.0)
+            .y_label_area_size(label_areas.1)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| e.to_string())?;
-        super::theme::mesh(&mut chart, theme)
-            .x_desc(self.x_label.to_string())
-            .y_desc(self.y_label.to_string())
+        let titles = AxisTitles::new(
+            Some(self.x_label.to_string()),
+            Some(self.y_label.to_string()),
+        );
+        titles
+            .mesh(&mut chart, theme)
             .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
             .y_label_formatter(&|v| fmt_volume(*v, y1 - y0))
             .draw()
             .map_err(|e| e.to_string())?;
+        titles.draw(&area, &chart, theme, label_areas)?;
         for (k, l) in self.lines.iter().enumerate() {
             let color = palette::SERIES[k % palette::SERIES.len()];
             let mut band: Vec<(f64, f64)> = l

@@ -264,7 +264,10 @@ fn comparison_charts_render() {
     let files = exceedance_overlay(
         &stem,
         &[Format::Svg, Format::Png],
-        1200,
+        shortfall::report::charts::Canvas {
+            png_width: 1200,
+            ..Default::default()
+        },
         &meta,
         "Mt",
         &curves,
@@ -309,7 +312,7 @@ fn comparison_charts_render() {
     tornado(
         &stem,
         &[Format::Svg, Format::Png],
-        2400,
+        shortfall::report::charts::Canvas::default(),
         &meta,
         "EUE (Mt)",
         0.0206,
