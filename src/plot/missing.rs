@@ -37,7 +37,7 @@ pub(crate) fn print_height(data: &ChartData, theme: &Theme) -> u32 {
     }
     let rows = data.lost_by_supplier.len().max(1) + data.lost_by_event.len();
     let panels = 1 + usize::from(!data.lost_by_event.is_empty());
-    let base = 380.0 + FIXED_PRINT * panels as f64 + 26.0 * rows as f64;
+    let base = 200.0 + FIXED_PRINT * panels as f64 + 20.0 * rows as f64;
     theme.height.max(theme.px(base))
 }
 
@@ -71,7 +71,6 @@ pub fn draw<DB: DrawingBackend>(
         .fold(0.0, f64::max);
     let u = data.unit_for(vmax);
     let x_max = if vmax > 0.0 { u.of(vmax) * 1.2 } else { 1.0 };
-    let x_max = room_for_values(&area, theme, &panels, &u, x_max)?;
     let label_font = theme.text(14.0, palette::BLACK);
     let label_width = panels
         .iter()
@@ -91,6 +90,7 @@ pub fn draw<DB: DrawingBackend>(
     } else {
         label_width
     };
+    let x_max = room_for_values(&area, theme, &panels, &u, (x_max, label_width))?;
 
     // Heights in proportion to the rows, plus each panel's heading and axis.
     let (_, h) = area.dim_in_pixel();
@@ -132,7 +132,7 @@ fn room_for_values<DB: DrawingBackend>(
     theme: &Theme,
     panels: &[Panel<'_>],
     u: &DisplayUnit,
-    x_max: f64,
+    (x_max, label_width): (f64, u32),
 ) -> Result<f64, String> {
     let vmax = x_max / 1.2;
     if !theme.is_print() || vmax <= 0.0 {
@@ -148,8 +148,8 @@ fn room_for_values<DB: DrawingBackend>(
         widest = widest.max(w);
     }
     let (w, _) = area.dim_in_pixel();
-    // The plot is about half the area once the bar labels are beside it.
-    let share = f64::from(widest + theme.px(16.0)) / (f64::from(w) * 0.5);
+    let plot = w.saturating_sub(label_width + theme.px(12.0)).max(1);
+    let share = f64::from(widest + theme.px(16.0)) / f64::from(plot);
     Ok((vmax / (1.0 - share.min(0.6))).max(x_max))
 }
 

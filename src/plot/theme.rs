@@ -135,9 +135,9 @@ impl Theme {
     }
 
     /// The depth of an x label area of `base` base units: at a preset size
-    /// one more line, for an x-axis title wrapped onto two.
+    /// room for an x-axis title wrapped onto two lines.
     pub fn x_area(&self, base: f64) -> u32 {
-        self.px(if self.is_print() { base + 20.0 } else { base })
+        self.px(if self.is_print() { base + 10.0 } else { base })
     }
 
     /// The width of a y label area of `base` base units: at a preset size
@@ -334,7 +334,7 @@ pub fn frame<DB: DrawingBackend>(
     let room = theme.width as i32 - 2 * pad;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     // A smaller title in print, where the caption carries most of it.
-    let title_size = if theme.is_print() { 19.0 } else { 24.0 };
+    let title_size = if theme.is_print() { 18.0 } else { 24.0 };
     let title_font = theme.bold(title_size, palette::BLACK);
     let title_step = theme.px(title_size * 1.25) as i32;
     // Bold text is a little wider in an SVG viewer than plotters measures.
@@ -584,7 +584,8 @@ pub fn legend_below<DB: DrawingBackend>(
     let spacing = theme.px(28.0) as i32;
     let row_h = theme.px(26.0) as i32;
     let line_step = theme.px(18.0) as i32; // further lines of a wrapped label
-    let left = theme.px(90.0) as i32; // align with the plot, past the y labels
+    // Align with the plot, past the y labels; in print, with the title.
+    let left = theme.px(if theme.is_print() { 24.0 } else { 90.0 }) as i32;
     // Lay out entries left to right, wrapping; a label too long for a row
     // of its own is wrapped onto more lines.
     let room = width as i32 - left - swatch - gap;

@@ -253,8 +253,8 @@ impl Size {
             Size::Single => Some(Print {
                 width_mm: 85.0,
                 layout: 388.0,
-                ratio: 1.25,
-                tall_ratio: 1.8,
+                ratio: 1.5,
+                tall_ratio: 2.0,
             }),
             Size::Double => Some(Print {
                 width_mm: 175.0,
