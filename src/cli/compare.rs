@@ -460,7 +460,8 @@ fn charts(
     let s0 = &summaries[0];
     let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
     let meta = Meta {
-        sources: Vec::new(),
+        // The base scenario's `[report] sources`, cited in the footer.
+        sources: entries[0].model.report.sources.clone(),
         scenario: labels.join(" vs "),
         title: format!("{} compared", s0.title),
         trials: s0.trials,
@@ -512,7 +513,7 @@ fn charts(
         formats,
         canvas,
         &meta,
-        &format!("Shortfall ({})", s0.unit),
+        &shortfall::plot::compare::Measure::volume("Shortfall", &s0.unit),
         &entries[0].label,
         &runs,
     )?;

@@ -254,6 +254,24 @@ impl ChartArgs {
     }
 }
 
+/// What `metric` measures on a comparison chart's axis: a volume in the
+/// summary's unit (shown in the unit chosen from the data), steps, a
+/// probability or a cost.
+pub fn measure_of(
+    metric: shortfall::stats::Metric,
+    s: &shortfall::report::Summary,
+) -> shortfall::plot::compare::Measure {
+    use shortfall::plot::compare::Measure;
+    use shortfall::stats::Metric;
+    let name = metric.label();
+    match metric {
+        Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => Measure::volume(name, &s.unit),
+        Metric::Lole => Measure::other(name, Some(&format!("{}s", s.step))),
+        Metric::Probability => Measure::other(name, None),
+        Metric::Cost => Measure::other(name, Some(s.currency.as_deref().unwrap_or("cost units"))),
+    }
+}
+
 /// Reads `--title CHART=TEXT`.
 fn parse_title(s: &str) -> Result<(String, String), String> {
     let stems = shortfall::scenario::validate::CHART_STEMS;

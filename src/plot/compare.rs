@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use plotters::prelude::*;
 
 use super::theme::{AxisTitles, Key, Meta, Theme, fmt_volume, frame, legend_below, palette};
+use super::units::DisplayUnit;
 use super::{Drawing, exceedance, theme_for, write_image};
 use crate::error::Error;
 use crate::report::Format;
@@ -30,6 +31,60 @@ pub struct TornadoBar {
     pub low: f64,
     /// The measure with the input at its high setting.
     pub high: f64,
+}
+
+/// What a comparison chart's values measure, for its axis title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// Its name, without a unit ("EUE", "Shortfall").
+    pub name: String,
+    /// The values' unit (`None`: no unit, e.g. a correlation).
+    pub unit: Option<String>,
+    /// Whether the values are volumes in the scenario's `unit`: the chart
+    /// then shows them in the unit chosen from the data (t, kt, Mt, ...;
+    /// one unit per chart), as the run charts do.
+    pub volume: bool,
+}
+
+impl Measure {
+    /// Volumes in the scenario's `unit`.
+    pub fn volume(name: &str, unit: &str) -> Measure {
+        Measure {
+            name: name.to_string(),
+            unit: Some(unit.to_string()),
+            volume: true,
+        }
+    }
+
+    /// Values in a fixed `unit` (or none).
+    pub fn other(name: &str, unit: Option<&str>) -> Measure {
+        Measure {
+            name: name.to_string(),
+            unit: unit.map(str::to_string),
+            volume: false,
+        }
+    }
+
+    /// The axis title and the factor to the shown unit for values whose
+    /// largest magnitude is `largest`.
+    pub fn shown(&self, largest: f64) -> (String, f64) {
+        match (&self.unit, self.volume) {
+            (Some(u), true) => {
+                let d = DisplayUnit::for_values(u, largest);
+                (format!("{} ({})", self.name, d.name), d.factor)
+            }
+            (Some(u), false) => (format!("{} ({u})", self.name), 1.0),
+            (None, _) => (self.name.clone(), 1.0),
+        }
+    }
+}
+
+/// The largest finite magnitude among `values` (0 when none).
+fn largest(values: impl IntoIterator<Item = f64>) -> f64 {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0, |a, v| a.max(v.abs()))
 }
 
 /// Writes `drawing` to `path_stem.EXT` in each format.
@@ -97,16 +152,30 @@ impl Drawing for Overlay<'_> {
 
 /// Writes a tornado chart to `path_stem.{svg,png}` (PNGs `png_width` pixels wide): bars from the measure at
 /// each input's low setting to its high setting, around the baseline value,
-/// widest at the top. `measure` names the x axis (with its unit).
+/// widest at the top. `measure` names the x axis; volumes are shown in the
+/// unit chosen from the data, named in the axis title.
 pub fn tornado(
     path_stem: &Path,
     formats: &[Format],
     canvas: Canvas,
     meta: &Meta,
-    measure: &str,
+    measure: &Measure,
     baseline: f64,
     bars: &[TornadoBar],
 ) -> Result<Vec<PathBuf>, Error> {
+    let (measure, f) = measure.shown(largest(
+        bars.iter().flat_map(|b| [b.low, b.high]).chain([baseline]),
+    ));
+    let measure = measure.as_str();
+    let baseline = baseline * f;
+    let bars: Vec<TornadoBar> = bars
+        .iter()
+        .map(|b| TornadoBar {
+            label: b.label.clone(),
+            low: b.low * f,
+            high: b.high * f,
+        })
+        .collect();
     let mut sorted: Vec<&TornadoBar> = bars.iter().collect();
     sorted.sort_by(|a, b| (b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()));
     write_chart(
@@ -251,25 +320,34 @@ pub struct Differences {
 /// trials with no difference are left out of the bars and counted in the
 /// legend; a vertical line marks 0. Pass differences within rounding noise
 /// as exactly 0. `measure`
-/// names the x axis (with its unit) and `base` the base run.
+/// names the x axis (volumes in the unit chosen from the data) and `base`
+/// the base run.
 pub fn differences_histogram(
     path_stem: &Path,
     formats: &[Format],
     canvas: Canvas,
     meta: &Meta,
-    measure: &str,
+    measure: &Measure,
     base: &str,
     runs: &[Differences],
 ) -> Result<Vec<PathBuf>, Error> {
+    let (measure, f) = measure.shown(largest(runs.iter().flat_map(|r| r.diffs.iter().copied())));
+    let runs: Vec<Differences> = runs
+        .iter()
+        .map(|r| Differences {
+            label: r.label.clone(),
+            diffs: r.diffs.iter().map(|d| d * f).collect(),
+        })
+        .collect();
     write_chart(
         path_stem,
         formats,
         canvas,
         &DiffHistogram {
             meta,
-            measure,
+            measure: &measure,
             base,
-            runs,
+            runs: &runs,
         },
     )
 }
@@ -407,16 +485,25 @@ pub struct SweepLine {
 
 /// Writes a chart of a metric against a swept parameter to
 /// `path_stem.{svg,png}`: one line per value of a second parameter, each
-/// with a 95% band (±1.96 SE). `x_label` and `y_label` name the axes with
-/// their units.
+/// with a 95% band (±1.96 SE). `x_label` names the x axis and `measure`
+/// the y axis (volumes in the unit chosen from the data).
 pub fn sweep_chart(
     path_stem: &Path,
     formats: &[Format],
     canvas: Canvas,
     meta: &Meta,
-    (x_label, y_label): (&str, &str),
+    (x_label, measure): (&str, &Measure),
     lines: &[SweepLine],
 ) -> Result<Vec<PathBuf>, Error> {
+    let all = lines.iter().flat_map(|l| l.points.iter());
+    let (y_label, f) = measure.shown(largest(all.map(|p| p.1.abs() + 1.96 * p.2.abs())));
+    let lines: Vec<SweepLine> = lines
+        .iter()
+        .map(|l| SweepLine {
+            label: l.label.clone(),
+            points: l.points.iter().map(|p| (p.0, p.1 * f, p.2 * f)).collect(),
+        })
+        .collect();
     write_chart(
         path_stem,
         formats,
@@ -424,8 +511,8 @@ pub fn sweep_chart(
         &Sweep {
             meta,
             x_label,
-            y_label,
-            lines,
+            y_label: &y_label,
+            lines: &lines,
         },
     )
 }

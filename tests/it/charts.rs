@@ -314,14 +314,15 @@ fn comparison_charts_render() {
         &[Format::Svg, Format::Png],
         shortfall::report::charts::Canvas::default(),
         &meta,
-        "EUE (Mt)",
+        &shortfall::plot::compare::Measure::volume("EUE", "Mt"),
         0.0206,
         &bars,
     )
     .unwrap();
     let svg = std::fs::read_to_string(dir.path().join("tornado.svg")).unwrap();
     roxmltree::Document::parse(&svg).unwrap();
-    assert!(svg.contains("EUE (Mt)") && svg.contains("Storage capacity 4-8 Mt"));
+    // 0.007 to 0.11 Mt: shown in kt, the unit the data read best in.
+    assert!(svg.contains("EUE (kt)") && svg.contains("Storage capacity 4-8 Mt"));
     let png = image::open(dir.path().join("tornado.png")).unwrap();
     assert_eq!((png.width(), png.height()), (2400, 1500));
 }

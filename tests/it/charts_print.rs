@@ -298,7 +298,7 @@ fn png_width_and_a_size_preset_are_refused_together() {
 #[test]
 fn comparison_charts_fit_every_print_size() {
     use shortfall::plot::compare::{
-        Curve, SweepLine, TornadoBar, exceedance_overlay, sweep_chart, tornado,
+        Curve, Measure, SweepLine, TornadoBar, exceedance_overlay, sweep_chart, tornado,
     };
     use shortfall::plot::theme::Meta;
     use shortfall::report::Format;
@@ -349,7 +349,8 @@ fn comparison_charts_fit_every_print_size() {
         exceedance_overlay(&stem, &formats, canvas, &meta, "Mt", &curves).unwrap();
         check_chart(&stem, mm, least);
         let stem = dir.path().join(format!("tornado-{size}"));
-        tornado(&stem, &formats, canvas, &meta, "EUE (Mt)", 0.02, &bars).unwrap();
+        let eue = Measure::volume("EUE", "Mt");
+        tornado(&stem, &formats, canvas, &meta, &eue, 0.02, &bars).unwrap();
         check_chart(&stem, mm, least);
         let stem = dir.path().join(format!("sweep-{size}"));
         sweep_chart(
@@ -357,10 +358,72 @@ fn comparison_charts_fit_every_print_size() {
             &formats,
             canvas,
             &meta,
-            ("storage.capacity", "EUE (Mt)"),
+            ("storage.capacity", &eue),
             &lines,
         )
         .unwrap();
         check_chart(&stem, mm, least);
     }
+}
+
+#[test]
+fn comparison_charts_choose_their_unit_from_the_data() {
+    use shortfall::plot::compare::{Measure, SweepLine, TornadoBar, sweep_chart, tornado};
+    use shortfall::plot::theme::Meta;
+    use shortfall::report::Format;
+    use shortfall::report::charts::Canvas;
+    let meta = Meta {
+        sources: vec!["METI Gas Statistics 2024".into()],
+        scenario: "c".into(),
+        title: "Small shortfalls".into(),
+        trials: 1000,
+        seed: 1,
+        version: "test".into(),
+        sha: "0123456789ab".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let eue = Measure::volume("EUE", "Mt");
+    // Tens of tonnes, given in Mt: shown in t, named on the axis.
+    let bars = [TornadoBar {
+        label: "storage.capacity 4.5–8".into(),
+        low: 0.00003,
+        high: 0.00001,
+    }];
+    let stem = dir.path().join("tornado");
+    tornado(
+        &stem,
+        &[Format::Svg],
+        Canvas::default(),
+        &meta,
+        &eue,
+        0.00002,
+        &bars,
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(stem.with_extension("svg")).unwrap();
+    let texts = crate::chart_design::texts(&svg);
+    assert!(texts.iter().any(|t| t == "EUE (t)"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "Baseline: 20"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t == "Data: METI Gas Statistics 2024."),
+        "the footer cites the sources: {texts:?}"
+    );
+    let lines = [SweepLine {
+        label: String::new(),
+        points: vec![(1.0, 0.02, 0.001), (2.0, 0.01, 0.001)],
+    }];
+    let stem = dir.path().join("sweep");
+    sweep_chart(
+        &stem,
+        &[Format::Svg],
+        Canvas::default(),
+        &meta,
+        ("x", &eue),
+        &lines,
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(stem.with_extension("svg")).unwrap();
+    let texts = crate::chart_design::texts(&svg);
+    assert!(texts.iter().any(|t| t == "EUE (kt)"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.starts_with("0.0")), "{texts:?}");
 }
