@@ -225,7 +225,18 @@ fn draw_tornado<DB: DrawingBackend>(
     bars: &[&TornadoBar],
 ) -> Result<(), String> {
     let area = frame(root, theme, meta, "What moves the result most")?;
-    let entries = vec![
+    // In print, the widest bars that have room for their labels; the
+    // legend says how many narrower ones are left out.
+    let room = if theme.is_print() {
+        let (_, h) = area.dim_in_pixel();
+        let rows = h.saturating_sub(theme.px(260.0)) / theme.px(22.0);
+        (rows as usize).max(3)
+    } else {
+        usize::MAX
+    };
+    let left_out = bars.len().saturating_sub(room);
+    let bars = &bars[..bars.len() - left_out];
+    let mut entries = vec![
         (
             Key::Fill(palette::BLUE.mix(0.85)),
             "Input at its low setting".to_string(),
@@ -242,6 +253,12 @@ fn draw_tornado<DB: DrawingBackend>(
             ),
         ),
     ];
+    if left_out > 0 {
+        entries.push((
+            Key::Fill(WHITE.mix(1.0)),
+            format!("{left_out} inputs with narrower bars not shown"),
+        ));
+    }
     let area = legend_below(&area, theme, &entries)?;
     let n = bars.len().max(1);
     let lo = bars
@@ -265,7 +282,19 @@ fn draw_tornado<DB: DrawingBackend>(
         .max()
         .unwrap_or(0)
         + theme.px(24.0);
-    let ticks = super::Ticks::categories(&bars.iter().map(|b| b.label.clone()).collect::<Vec<_>>());
+    // In print, labels take at most 45% of the width (longer ones are cut).
+    let (area_w, _) = area.dim_in_pixel();
+    let label_width = if theme.is_print() {
+        label_width.min(area_w * 9 / 20)
+    } else {
+        label_width
+    };
+    let room = label_width as i32 - theme.px(24.0) as i32;
+    let names = bars
+        .iter()
+        .map(|b| super::theme::shorten(&area, &b.label, &font, room))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ticks = super::Ticks::categories(&names);
     let label_areas = (theme.x_area(60.0), label_width);
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(label_areas.0)
