@@ -87,8 +87,8 @@ pub struct Finish<'a> {
     pub csv: bool,
     /// Chart formats (none: no charts).
     pub formats: &'a [shortfall::report::Format],
-    /// PNG width.
-    pub png_width: u32,
+    /// The size the charts are drawn at.
+    pub canvas: shortfall::report::charts::Canvas,
     /// Nothing on the terminal.
     pub quiet: bool,
     /// The metric of the terminal summary.
@@ -113,7 +113,7 @@ impl Finish<'_> {
             } else {
                 &common.charts.format
             },
-            png_width: common.charts.png_width,
+            canvas: common.charts.canvas(),
             quiet: common.quiet,
             metric,
         }
@@ -155,7 +155,7 @@ impl<'a> Runs<'a> {
             &folder::Options {
                 csv: out.csv,
                 charts: &[],
-                png_width: out.png_width,
+                canvas: out.canvas,
                 titles: &[],
             },
         )?;
@@ -460,7 +460,8 @@ fn charts(
     let s0 = &summaries[0];
     let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
     let meta = Meta {
-        sources: Vec::new(),
+        // The base scenario's `[report] sources`, cited in the footer.
+        sources: entries[0].model.report.sources.clone(),
         scenario: labels.join(" vs "),
         title: format!("{} compared", s0.title),
         trials: s0.trials,
@@ -477,11 +478,11 @@ fn charts(
         })
         .collect();
     let formats = out.formats;
-    let width = out.png_width;
+    let canvas = out.canvas;
     exceedance_overlay(
         &dir.join("exceedance_overlay"),
         formats,
-        width,
+        canvas,
         &meta,
         &s0.unit,
         &curves,
@@ -510,9 +511,9 @@ fn charts(
     differences_histogram(
         &dir.join("differences"),
         formats,
-        width,
+        canvas,
         &meta,
-        &format!("Shortfall ({})", s0.unit),
+        &shortfall::plot::compare::Measure::volume("Shortfall", &s0.unit),
         &entries[0].label,
         &runs,
     )?;

@@ -19,8 +19,8 @@ pub struct Options<'a> {
     pub csv: bool,
     /// Chart formats to render (none: no charts).
     pub charts: &'a [Format],
-    /// PNG width in pixels.
-    pub png_width: u32,
+    /// The size the charts are drawn at.
+    pub canvas: shortfall::report::charts::Canvas,
     /// Chart titles given on the command line (chart stem, title), over
     /// the scenario's `[report]` titles.
     pub titles: &'a [(String, String)],
@@ -91,7 +91,7 @@ pub fn summarise_and_write(
     if let Some(sorted) = sorted {
         let tc = Instant::now();
         let data = ChartData::new(&summary, sorted, steps).with_notes(notes.clone());
-        render_all(&dir, &data, opts.charts, opts.png_width)?;
+        render_all(&dir, &data, opts.charts, opts.canvas)?;
         charts_seconds = tc.elapsed().as_secs_f64();
     }
     output::write_summary_md(&dir, &summary, opts.charts)?;

@@ -60,7 +60,7 @@ fn merge_in_pool(
         &folder::Options {
             csv: args.csv,
             charts,
-            png_width: args.charts.png_width,
+            canvas: args.charts.canvas(),
             titles: &args.charts.titles,
         },
     )?;
@@ -273,7 +273,7 @@ fn merge_group(
         } else {
             &args.charts.format
         },
-        png_width: args.charts.png_width,
+        canvas: args.charts.canvas(),
         quiet: args.quiet,
         metric: args.metric,
     };

@@ -24,6 +24,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use shortfall::report::Format;
 use shortfall::report::charts::PNG_WIDTH;
+use shortfall::report::charts::{Canvas, Size};
 
 /// Monte Carlo simulator of an energy importer's supply shortfall.
 #[derive(Debug, Parser)]
@@ -237,14 +238,49 @@ pub struct ChartArgs {
     /// default) and/or pdf (vector, fonts embedded).
     #[arg(long, value_delimiter = ',', default_value = "svg,png")]
     pub format: Vec<Format>,
-    /// PNG width in pixels (text and lines scale with it).
-    #[arg(long, default_value_t = PNG_WIDTH, value_parser = clap::value_parser!(u32).range(600..=10000))]
+    /// PNG width in pixels at the default size (text and lines scale with
+    /// it).
+    #[arg(long, default_value_t = PNG_WIDTH, value_parser = clap::value_parser!(u32).range(600..=10000), conflicts_with = "size")]
     pub png_width: u32,
+    /// Chart size: default (SVG 1200 units, PNG --png-width), single (one
+    /// journal column, 85 mm), double (175 mm) or slide (254 mm); a preset
+    /// draws PNGs at 300 dpi and SVG/PDF at the printed size, with text of
+    /// at least 7 pt (12 pt on a slide).
+    #[arg(long, default_value = "default")]
+    pub size: Size,
     /// A chart's title, as CHART=TEXT (CHART is its file stem, e.g.
     /// exceedance); repeat for more charts. Over the scenario's
     /// `[report.titles]`.
     #[arg(long = "title", value_name = "CHART=TEXT", value_parser = parse_title)]
     pub titles: Vec<(String, String)>,
+}
+
+impl ChartArgs {
+    /// The size the charts are drawn at.
+    pub fn canvas(&self) -> Canvas {
+        Canvas {
+            size: self.size,
+            png_width: self.png_width,
+        }
+    }
+}
+
+/// What `metric` measures on a comparison chart's axis: a volume in the
+/// summary's unit (shown in the unit chosen from the data), steps, a
+/// probability or a cost.
+pub fn measure_of(
+    metric: shortfall::stats::Metric,
+    s: &shortfall::report::Summary,
+) -> shortfall::plot::compare::Measure {
+    use shortfall::plot::compare::Measure;
+    use shortfall::stats::Metric;
+    let name = metric.label();
+    match metric {
+        Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => Measure::volume(name, &s.unit),
+        Metric::Lole => Measure::other(name, Some(&format!("{}s", s.step))),
+        Metric::Probability => Measure::other(name, None),
+        Metric::Cost => Measure::other(name, Some(s.currency.as_deref().unwrap_or("cost units"))),
+    }
 }
 
 /// Reads `--title CHART=TEXT`.

@@ -24,7 +24,7 @@ pub fn plot(args: &PlotArgs) -> anyhow::Result<ExitCode> {
     let notes = with_titles(notes, &args.charts.titles);
     let data =
         ChartData::new(&run.summary, sorted_total(&run.shortfall), run.steps).with_notes(notes);
-    let files = render_all(&args.dir, &data, formats, args.charts.png_width)?;
+    let files = render_all(&args.dir, &data, formats, args.charts.canvas())?;
     output::remove_stale(&args.dir, &files, false);
     output::write_summary_md(&args.dir, &run.summary, formats)?;
     println!("wrote {} charts in {}", files.len(), args.dir.display());

@@ -64,7 +64,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         &folder::Options {
             csv: args.csv,
             charts,
-            png_width: args.common.charts.png_width,
+            canvas: args.common.charts.canvas(),
             titles: &args.common.charts.titles,
         },
     )?;

@@ -86,7 +86,8 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         Ok(())
     })?;
     if !args.common.no_charts {
-        let meta = shortfall::plot::meta_of(&summary);
+        let mut meta = shortfall::plot::meta_of(&summary);
+        meta.sources = model.report.sources.clone();
         let bars: Vec<TornadoBar> = list
             .iter()
             .map(|i| TornadoBar {
@@ -98,11 +99,14 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         tornado(
             &dir.join(format!("sensitivity_{}", args.metric.name())),
             &args.common.charts.format,
-            args.common.charts.png_width,
+            args.common.charts.canvas(),
             &meta,
-            &format!(
-                "Spearman rank correlation with the per-trial {} quantity",
-                args.metric.label()
+            &shortfall::plot::compare::Measure::other(
+                &format!(
+                    "Spearman rank correlation with the per-trial {} quantity",
+                    args.metric.label()
+                ),
+                None,
             ),
             0.0,
             &bars,

@@ -141,6 +141,8 @@ fn point_models(
 pub struct Points {
     first: Option<(SimOutput, Summary)>,
     rows: Vec<Row>,
+    /// The first point's `[report] sources`, cited in the chart's footer.
+    sources: Vec<String>,
 }
 
 impl Points {
@@ -157,6 +159,7 @@ impl Points {
                 );
                 let row = Row::new(point.to_vec(), &diffs, true);
                 self.first = Some((sim, summary));
+                self.sources = model.report.sources.clone();
                 row
             }
             Some((sim0, s0)) => {
@@ -181,7 +184,11 @@ impl Points {
         started: Instant,
         target: Option<&TargetInfo>,
     ) -> anyhow::Result<ExitCode> {
-        let Points { first, rows } = self;
+        let Points {
+            first,
+            rows,
+            sources,
+        } = self;
         let (sim0, s0) = first.expect("at least one point");
         let dir = output::create_dir(out_dir, &format!("sweep-{}", s0.scenario))?;
         super::compare::remove_stale_results(&dir, &[], &["sweep", "target"]);
@@ -190,7 +197,7 @@ impl Points {
             output::write_json(&dir.join("target.json"), info)?;
         }
         if !out.formats.is_empty() {
-            chart(&dir, out, axes, &rows, &s0)?;
+            chart(&dir, out, axes, &rows, (&s0, &sources))?;
         }
         if !out.quiet {
             print!("{}", terminal(axes, &rows, out.metric, &s0));
@@ -477,7 +484,7 @@ fn chart(
     out: &Finish<'_>,
     axes: &[Axis],
     rows: &[Row],
-    s0: &Summary,
+    (s0, sources): (&Summary, &[String]),
 ) -> Result<(), Error> {
     let m = Metric::ALL
         .iter()
@@ -504,14 +511,8 @@ fn chart(
             }),
         }
     }
-    let unit = match out.metric {
-        Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" ({})", s0.unit),
-        Metric::Lole => format!(" ({}s)", s0.step),
-        Metric::Probability => String::new(),
-        Metric::Cost => format!(" ({})", s0.currency.as_deref().unwrap_or("cost units")),
-    };
     let meta = Meta {
-        sources: Vec::new(),
+        sources: sources.to_vec(),
         scenario: s0.scenario.clone(),
         title: format!("{}: {} swept", s0.title, axes[0].path),
         trials: s0.trials,
@@ -527,9 +528,9 @@ fn chart(
     sweep_chart(
         &dir.join(format!("sweep_{}", out.metric.name())),
         out.formats,
-        out.png_width,
+        out.canvas,
         &meta,
-        (&x_label, &format!("{}{unit}", out.metric.label())),
+        (&x_label, &super::measure_of(out.metric, s0)),
         &lines,
     )?;
     Ok(())

@@ -142,7 +142,7 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     super::compare::remove_stale_results(&dir, &[], &["tornado"]);
     write_csv(&dir.join("tornado.csv"), args.metric, &outcomes)?;
     if !args.common.no_charts {
-        chart(&dir, args, &s0, &outcomes)?;
+        chart(&dir, args, (&s0, &base.report.sources), &outcomes)?;
     }
     if !args.common.quiet {
         print!("{}", terminal(args.metric, &s0, &outcomes));
@@ -296,7 +296,12 @@ fn write_csv(path: &Path, metric: Metric, outcomes: &[Outcome]) -> Result<(), Er
 }
 
 /// The tornado chart of the inputs that ran.
-fn chart(dir: &Path, args: &TornadoArgs, s0: &Summary, outcomes: &[Outcome]) -> Result<(), Error> {
+fn chart(
+    dir: &Path,
+    args: &TornadoArgs,
+    (s0, sources): (&Summary, &[String]),
+    outcomes: &[Outcome],
+) -> Result<(), Error> {
     let bars: Vec<TornadoBar> = outcomes
         .iter()
         .filter_map(|o| {
@@ -317,19 +322,14 @@ fn chart(dir: &Path, args: &TornadoArgs, s0: &Summary, outcomes: &[Outcome]) -> 
         .iter()
         .find_map(|o| o.result.as_ref().ok().map(|[l, _, _]| l.base))
         .unwrap_or(f64::NAN);
-    let meta = shortfall::plot::meta_of(s0);
-    let unit = match args.metric {
-        Metric::Eue | Metric::P95 | Metric::P99 | Metric::Cvar95 => format!(" ({})", s0.unit),
-        Metric::Lole => format!(" ({}s)", s0.step),
-        Metric::Probability => String::new(),
-        Metric::Cost => format!(" ({})", s0.currency.as_deref().unwrap_or("cost units")),
-    };
+    let mut meta = shortfall::plot::meta_of(s0);
+    meta.sources = sources.to_vec();
     tornado(
         &dir.join(format!("tornado_{}", args.metric.name())),
         &args.common.charts.format,
-        args.common.charts.png_width,
+        args.common.charts.canvas(),
         &meta,
-        &format!("{}{unit}", args.metric.label()),
+        &super::measure_of(args.metric, s0),
         base,
         &bars,
     )?;

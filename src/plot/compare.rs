@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 
-use super::theme::{Key, Meta, Theme, fmt_volume, frame, legend_below, palette};
+use super::theme::{AxisTitles, Key, Meta, Theme, fmt_volume, frame, legend_below, palette};
+use super::units::DisplayUnit;
 use super::{Drawing, exceedance, theme_for, write_image};
 use crate::error::Error;
 use crate::report::Format;
+use crate::report::charts::Canvas;
 
 /// One scenario's curve: a label and its per-trial total shortfall, sorted ascending.
 #[derive(Debug, Clone)]
@@ -31,18 +33,72 @@ pub struct TornadoBar {
     pub high: f64,
 }
 
+/// What a comparison chart's values measure, for its axis title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// Its name, without a unit ("EUE", "Shortfall").
+    pub name: String,
+    /// The values' unit (`None`: no unit, e.g. a correlation).
+    pub unit: Option<String>,
+    /// Whether the values are volumes in the scenario's `unit`: the chart
+    /// then shows them in the unit chosen from the data (t, kt, Mt, ...;
+    /// one unit per chart), as the run charts do.
+    pub volume: bool,
+}
+
+impl Measure {
+    /// Volumes in the scenario's `unit`.
+    pub fn volume(name: &str, unit: &str) -> Measure {
+        Measure {
+            name: name.to_string(),
+            unit: Some(unit.to_string()),
+            volume: true,
+        }
+    }
+
+    /// Values in a fixed `unit` (or none).
+    pub fn other(name: &str, unit: Option<&str>) -> Measure {
+        Measure {
+            name: name.to_string(),
+            unit: unit.map(str::to_string),
+            volume: false,
+        }
+    }
+
+    /// The axis title and the factor to the shown unit for values whose
+    /// largest magnitude is `largest`.
+    pub fn shown(&self, largest: f64) -> (String, f64) {
+        match (&self.unit, self.volume) {
+            (Some(u), true) => {
+                let d = DisplayUnit::for_values(u, largest);
+                (format!("{} ({})", self.name, d.name), d.factor)
+            }
+            (Some(u), false) => (format!("{} ({u})", self.name), 1.0),
+            (None, _) => (self.name.clone(), 1.0),
+        }
+    }
+}
+
+/// The largest finite magnitude among `values` (0 when none).
+fn largest(values: impl IntoIterator<Item = f64>) -> f64 {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0, |a, v| a.max(v.abs()))
+}
+
 /// Writes `drawing` to `path_stem.EXT` in each format.
 fn write_chart(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     drawing: &impl Drawing,
 ) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for &f in formats {
         // Append the extension: a stem such as "sbl-0.21" keeps its dot.
         let path = PathBuf::from(format!("{}.{}", path_stem.display(), f.ext()));
-        write_image(&path, f, &theme_for(f, png_width), drawing)?;
+        write_image(&path, f, &theme_for(f, canvas, false), drawing)?;
         out.push(path);
     }
     Ok(out)
@@ -54,7 +110,7 @@ fn write_chart(
 pub fn exceedance_overlay(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     meta: &Meta,
     unit: &str,
     curves: &[Curve],
@@ -66,7 +122,7 @@ pub fn exceedance_overlay(
     write_chart(
         path_stem,
         formats,
-        png_width,
+        canvas,
         &Overlay {
             meta,
             unit,
@@ -96,22 +152,36 @@ impl Drawing for Overlay<'_> {
 
 /// Writes a tornado chart to `path_stem.{svg,png}` (PNGs `png_width` pixels wide): bars from the measure at
 /// each input's low setting to its high setting, around the baseline value,
-/// widest at the top. `measure` names the x axis (with its unit).
+/// widest at the top. `measure` names the x axis; volumes are shown in the
+/// unit chosen from the data, named in the axis title.
 pub fn tornado(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     meta: &Meta,
-    measure: &str,
+    measure: &Measure,
     baseline: f64,
     bars: &[TornadoBar],
 ) -> Result<Vec<PathBuf>, Error> {
+    let (measure, f) = measure.shown(largest(
+        bars.iter().flat_map(|b| [b.low, b.high]).chain([baseline]),
+    ));
+    let measure = measure.as_str();
+    let baseline = baseline * f;
+    let bars: Vec<TornadoBar> = bars
+        .iter()
+        .map(|b| TornadoBar {
+            label: b.label.clone(),
+            low: b.low * f,
+            high: b.high * f,
+        })
+        .collect();
     let mut sorted: Vec<&TornadoBar> = bars.iter().collect();
     sorted.sort_by(|a, b| (b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()));
     write_chart(
         path_stem,
         formats,
-        png_width,
+        canvas,
         &Tornado {
             meta,
             measure,
@@ -155,7 +225,18 @@ fn draw_tornado<DB: DrawingBackend>(
     bars: &[&TornadoBar],
 ) -> Result<(), String> {
     let area = frame(root, theme, meta, "What moves the result most")?;
-    let entries = vec![
+    // In print, the widest bars that have room for their labels; the
+    // legend says how many narrower ones are left out.
+    let room = if theme.is_print() {
+        let (_, h) = area.dim_in_pixel();
+        let rows = h.saturating_sub(theme.px(260.0)) / theme.px(22.0);
+        (rows as usize).max(3)
+    } else {
+        usize::MAX
+    };
+    let left_out = bars.len().saturating_sub(room);
+    let bars = &bars[..bars.len() - left_out];
+    let mut entries = vec![
         (
             Key::Fill(palette::BLUE.mix(0.85)),
             "Input at its low setting".to_string(),
@@ -172,6 +253,12 @@ fn draw_tornado<DB: DrawingBackend>(
             ),
         ),
     ];
+    if left_out > 0 {
+        entries.push((
+            Key::Fill(WHITE.mix(1.0)),
+            format!("{left_out} inputs with narrower bars not shown"),
+        ));
+    }
     let area = legend_below(&area, theme, &entries)?;
     let n = bars.len().max(1);
     let lo = bars
@@ -195,20 +282,36 @@ fn draw_tornado<DB: DrawingBackend>(
         .max()
         .unwrap_or(0)
         + theme.px(24.0);
-    let ticks = super::Ticks::categories(&bars.iter().map(|b| b.label.clone()).collect::<Vec<_>>());
+    // In print, labels take at most 45% of the width (longer ones are cut).
+    let (area_w, _) = area.dim_in_pixel();
+    let label_width = if theme.is_print() {
+        label_width.min(area_w * 9 / 20)
+    } else {
+        label_width
+    };
+    let room = label_width as i32 - theme.px(24.0) as i32;
+    let names = bars
+        .iter()
+        .map(|b| super::theme::shorten(&area, &b.label, &font, room))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ticks = super::Ticks::categories(&names);
+    let label_areas = (theme.x_area(60.0), label_width);
     let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(theme.px(60.0))
-        .y_label_area_size(label_width)
+        .x_label_area_size(label_areas.0)
+        .y_label_area_size(label_areas.1)
         .build_cartesian_2d(x0..x1, ticks.axis(0.0..n as f64))
         .map_err(|e| e.to_string())?;
-    super::theme::mesh(&mut chart, theme)
+    let titles = AxisTitles::new(Some(measure.to_string()), None);
+    titles
+        .mesh(&mut chart, theme)
         .disable_y_mesh()
-        .x_desc(measure.to_string())
         .label_style(font)
+        .y_labels(n)
         .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
         .y_label_formatter(&|y| ticks.label(y))
         .draw()
         .map_err(|e| e.to_string())?;
+    titles.draw(&area, &chart, theme, label_areas)?;
     for (k, b) in bars.iter().enumerate() {
         let y = (n - 1 - k) as f64;
         for (v, color) in [(b.low, palette::BLUE), (b.high, palette::VERMILLION)] {
@@ -246,25 +349,34 @@ pub struct Differences {
 /// trials with no difference are left out of the bars and counted in the
 /// legend; a vertical line marks 0. Pass differences within rounding noise
 /// as exactly 0. `measure`
-/// names the x axis (with its unit) and `base` the base run.
+/// names the x axis (volumes in the unit chosen from the data) and `base`
+/// the base run.
 pub fn differences_histogram(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     meta: &Meta,
-    measure: &str,
+    measure: &Measure,
     base: &str,
     runs: &[Differences],
 ) -> Result<Vec<PathBuf>, Error> {
+    let (measure, f) = measure.shown(largest(runs.iter().flat_map(|r| r.diffs.iter().copied())));
+    let runs: Vec<Differences> = runs
+        .iter()
+        .map(|r| Differences {
+            label: r.label.clone(),
+            diffs: r.diffs.iter().map(|d| d * f).collect(),
+        })
+        .collect();
     write_chart(
         path_stem,
         formats,
-        png_width,
+        canvas,
         &DiffHistogram {
             meta,
-            measure,
+            measure: &measure,
             base,
-            runs,
+            runs: &runs,
         },
     )
 }
@@ -349,18 +461,23 @@ impl Drawing for DiffHistogram<'_> {
             .max(1e-6)
             * 1.1;
         let (x0, x1) = (lo, hi);
+        let label_areas = (theme.x_area(60.0), theme.y_area(80.0));
         let mut chart = ChartBuilder::on(&area)
-            .x_label_area_size(theme.px(60.0))
-            .y_label_area_size(theme.px(80.0))
+            .x_label_area_size(label_areas.0)
+            .y_label_area_size(label_areas.1)
             .build_cartesian_2d(x0..x1, 0.0..top)
             .map_err(|e| e.to_string())?;
-        super::theme::mesh(&mut chart, theme)
-            .x_desc(format!("{} minus {}", self.measure, self.base))
-            .y_desc("Share of all trials (%)")
+        let titles = AxisTitles::new(
+            Some(format!("{} minus {}", self.measure, self.base)),
+            Some("Share of all trials (%)".into()),
+        );
+        titles
+            .mesh(&mut chart, theme)
             .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
             .y_label_formatter(&|v| format!("{v:.2}"))
             .draw()
             .map_err(|e| e.to_string())?;
+        titles.draw(&area, &chart, theme, label_areas)?;
         for (k, c) in counts.iter().enumerate() {
             let color = palette::SERIES[k % palette::SERIES.len()];
             chart
@@ -397,25 +514,34 @@ pub struct SweepLine {
 
 /// Writes a chart of a metric against a swept parameter to
 /// `path_stem.{svg,png}`: one line per value of a second parameter, each
-/// with a 95% band (±1.96 SE). `x_label` and `y_label` name the axes with
-/// their units.
+/// with a 95% band (±1.96 SE). `x_label` names the x axis and `measure`
+/// the y axis (volumes in the unit chosen from the data).
 pub fn sweep_chart(
     path_stem: &Path,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
     meta: &Meta,
-    (x_label, y_label): (&str, &str),
+    (x_label, measure): (&str, &Measure),
     lines: &[SweepLine],
 ) -> Result<Vec<PathBuf>, Error> {
+    let all = lines.iter().flat_map(|l| l.points.iter());
+    let (y_label, f) = measure.shown(largest(all.map(|p| p.1.abs() + 1.96 * p.2.abs())));
+    let lines: Vec<SweepLine> = lines
+        .iter()
+        .map(|l| SweepLine {
+            label: l.label.clone(),
+            points: l.points.iter().map(|p| (p.0, p.1 * f, p.2 * f)).collect(),
+        })
+        .collect();
     write_chart(
         path_stem,
         formats,
-        png_width,
+        canvas,
         &Sweep {
             meta,
             x_label,
-            y_label,
-            lines,
+            y_label: &y_label,
+            lines: &lines,
         },
     )
 }
@@ -469,18 +595,23 @@ impl Drawing for Sweep<'_> {
         };
         let pad = ((y1 - y0) * 0.08).max(1e-12);
         let (y0, y1) = (y0 - pad, y1 + pad);
+        let label_areas = (theme.x_area(60.0), theme.y_area(90.0));
         let mut chart = ChartBuilder::on(&area)
-            .x_label_area_size(theme.px(60.0))
-            .y_label_area_size(theme.px(90.0))
+            .x_label_area_size(label_areas.0)
+            .y_label_area_size(label_areas.1)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| e.to_string())?;
-        super::theme::mesh(&mut chart, theme)
-            .x_desc(self.x_label.to_string())
-            .y_desc(self.y_label.to_string())
+        let titles = AxisTitles::new(
+            Some(self.x_label.to_string()),
+            Some(self.y_label.to_string()),
+        );
+        titles
+            .mesh(&mut chart, theme)
             .x_label_formatter(&|v| fmt_volume(*v, x1 - x0))
             .y_label_formatter(&|v| fmt_volume(*v, y1 - y0))
             .draw()
             .map_err(|e| e.to_string())?;
+        titles.draw(&area, &chart, theme, label_areas)?;
         for (k, l) in self.lines.iter().enumerate() {
             let color = palette::SERIES[k % palette::SERIES.len()];
             let mut band: Vec<(f64, f64)> = l

@@ -8,7 +8,9 @@ use plotters::coord::Shift;
 use plotters::coord::cartesian::Cartesian2d;
 use plotters::prelude::*;
 
-use super::theme::{Key, Theme, fmt_percent, fmt_sig, fmt_volume, legend_below, palette};
+use super::theme::{
+    AxisTitles, Key, Theme, fmt_percent, fmt_sig, fmt_volume, legend_below, palette,
+};
 use super::{ChartData, Ticks};
 use crate::report::Chart;
 
@@ -95,23 +97,35 @@ pub fn draw<DB: DrawingBackend>(
     }
     let area = legend_below(&area, theme, &entries)?;
     let (w, _) = area.dim_in_pixel();
-    let (left, right) = area.split_horizontally(w * 22 / 100);
-    draw_zero_bar(&left, theme, p_none, zero_bar)?;
+    // A single column has no room for two panels: the legend gives the
+    // share with no shortfall.
+    let right = if theme.is_print() && w < theme.px(600.0) {
+        area
+    } else {
+        // Room for the y labels and a bar with its value above it.
+        let left_w = (w * 22 / 100).max(theme.y_area(90.0) + theme.px(90.0));
+        let (left, right) = area.split_horizontally(left_w);
+        draw_zero_bar(&left, theme, p_none, zero_bar)?;
+        right
+    };
 
     let x_desc = format!("Total shortfall over the horizon ({})", u.name);
     if positive.is_empty() {
+        let label_areas = (theme.x_area(60.0), theme.px(20.0));
         let mut chart = ChartBuilder::on(&right)
-            .x_label_area_size(theme.px(60.0))
-            .y_label_area_size(theme.px(20.0))
+            .x_label_area_size(label_areas.0)
+            .y_label_area_size(label_areas.1)
             .build_cartesian_2d(0f64..1f64, 0f64..1f64)
             .map_err(|e| e.to_string())?;
-        super::theme::mesh(&mut chart, theme)
+        let titles = AxisTitles::new(Some(x_desc), None);
+        titles
+            .mesh(&mut chart, theme)
             .disable_mesh()
-            .x_desc(x_desc)
             .y_labels(0)
             .x_label_formatter(&|v| fmt_volume(*v, 1.0))
             .draw()
             .map_err(|e| e.to_string())?;
+        titles.draw(&right, &chart, theme, label_areas)?;
         let bound = (3.0 / n).min(1.0);
         for (k, line) in [
             "No trial had a shortfall.".to_string(),
@@ -120,13 +134,9 @@ pub fn draw<DB: DrawingBackend>(
         .into_iter()
         .enumerate()
         {
-            chart
-                .draw_series([Text::new(
-                    line,
-                    (0.05, 0.6 - 0.12 * k as f64),
-                    theme.text(16.0, palette::BLACK),
-                )])
-                .map_err(|e| e.to_string())?;
+            let at = (0.05, 0.6 - 0.12 * k as f64);
+            let style = theme.text(16.0, palette::BLACK);
+            super::theme::note(&mut chart, at, &line, style, theme.px(20.0) as i32)?;
         }
         return Ok(());
     }
@@ -142,18 +152,20 @@ pub fn draw<DB: DrawingBackend>(
     // Left of zero, so that a marker at zero is not hidden by the axis.
     let x_min = -0.025 * x_max;
 
+    let label_areas = (theme.x_area(60.0), theme.y_area(90.0));
     let mut chart = ChartBuilder::on(&right)
-        .x_label_area_size(theme.px(60.0))
-        .y_label_area_size(theme.px(90.0))
+        .x_label_area_size(label_areas.0)
+        .y_label_area_size(label_areas.1)
         .build_cartesian_2d(x_min..x_max, 0f64..y_max)
         .map_err(|e| e.to_string())?;
-    super::theme::mesh(&mut chart, theme)
-        .x_desc(x_desc)
-        .y_desc("Share of all trials, per bin")
+    let titles = AxisTitles::new(Some(x_desc), Some("Share of all trials, per bin".into()));
+    titles
+        .mesh(&mut chart, theme)
         .x_label_formatter(&|v| fmt_volume(*v, x_max))
         .y_label_formatter(&|v| fmt_percent(*v))
         .draw()
         .map_err(|e| e.to_string())?;
+    titles.draw(&right, &chart, theme, label_areas)?;
 
     chart
         .draw_series(
@@ -202,16 +214,17 @@ fn draw_zero_bar<DB: DrawingBackend>(
     color: RGBAColor,
 ) -> Result<(), String> {
     let ticks = Ticks::categories(&[String::new()]);
+    let label_areas = (theme.x_area(60.0), theme.y_area(90.0));
     let mut chart = ChartBuilder::on(area)
-        .x_label_area_size(theme.px(60.0))
-        .y_label_area_size(theme.px(90.0))
+        .x_label_area_size(label_areas.0)
+        .y_label_area_size(label_areas.1)
         .margin_right(theme.px(16.0))
         .build_cartesian_2d(ticks.axis(0.0..1.0), 0f64..1.12)
         .map_err(|e| e.to_string())?;
-    super::theme::mesh(&mut chart, theme)
+    let titles = AxisTitles::new(Some(ZERO_LABEL.into()), Some("Share of all trials".into()));
+    titles
+        .mesh(&mut chart, theme)
         .disable_x_mesh()
-        .x_desc(ZERO_LABEL)
-        .y_desc("Share of all trials")
         .x_label_formatter(&|_| String::new())
         .y_label_formatter(&|v| {
             if *v <= 1.0 {
@@ -222,6 +235,7 @@ fn draw_zero_bar<DB: DrawingBackend>(
         })
         .draw()
         .map_err(|e| e.to_string())?;
+    titles.draw(area, &chart, theme, label_areas)?;
     chart
         .draw_series([Rectangle::new([(0.2, 0.0), (0.8, p_none)], color.filled())])
         .map_err(|e| e.to_string())?;

@@ -131,18 +131,23 @@ pub fn draw_curves<DB: DrawingBackend>(
     ));
     let area = legend_below(area, theme, &entries)?;
 
+    let label_areas = (theme.x_area(60.0), theme.y_area(90.0));
     let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(theme.px(60.0))
-        .y_label_area_size(theme.px(90.0))
+        .x_label_area_size(label_areas.0)
+        .y_label_area_size(label_areas.1)
         .build_cartesian_2d(0f64..x_max, (y_min..1.0f64).log_scale())
         .map_err(|e| e.to_string())?;
-    super::theme::mesh(&mut chart, theme)
-        .x_desc(format!("Total shortfall over the horizon, x ({})", u.name))
-        .y_desc("P(shortfall > x), log scale")
+    let titles = super::theme::AxisTitles::new(
+        Some(format!("Total shortfall over the horizon, x ({})", u.name)),
+        Some("P(shortfall > x), log scale".into()),
+    );
+    titles
+        .mesh(&mut chart, theme)
         .x_label_formatter(&|v| fmt_volume(*v, x_max))
         .y_label_formatter(&|v| fmt_percent(*v))
         .draw()
         .map_err(|e| e.to_string())?;
+    titles.draw(&area, &chart, theme, label_areas)?;
 
     // Reference levels used in policy papers.
     for (p, label) in [(0.05, "1 in 20"), (0.01, "1 in 100")] {
@@ -195,16 +200,20 @@ pub fn draw_curves<DB: DrawingBackend>(
         let _ = label;
     }
     if !any_positive {
-        chart
-            .draw_series([Text::new(
-                format!(
-                    "No trial had a shortfall (95% upper bound on P(shortfall): {})",
-                    fmt_percent((3.0 / n_max).min(1.0))
-                ),
-                (0.04, 0.2),
-                theme.text(18.0, palette::BLACK),
-            )])
-            .map_err(|e| e.to_string())?;
+        let text = format!(
+            "No trial had a shortfall (95% upper bound on P(shortfall): {})",
+            fmt_percent((3.0 / n_max).min(1.0))
+        );
+        let style = theme.text(if theme.is_print() { 14.0 } else { 18.0 }, palette::BLACK);
+        // In print the note wraps onto lines, so it starts just below the
+        // lowest reference line instead, clear of the lines' labels.
+        let at = if theme.is_print() {
+            let lowest = [0.01, 0.05].into_iter().find(|p| *p > y_min).unwrap_or(1.0);
+            lowest / 1.6
+        } else {
+            0.2
+        };
+        super::theme::note(&mut chart, (0.04, at), &text, style, theme.px(22.0) as i32)?;
     }
     Ok(())
 }

@@ -30,6 +30,26 @@ fn sorted(rows: &[(String, f64)]) -> Vec<(String, f64)> {
     v
 }
 
+/// At a preset size, the height that gives every row of bars room for its
+/// label (the rows, both panels' headings and axes, and the frame), if more
+/// than `theme`'s.
+pub(crate) fn print_height(data: &ChartData, theme: &Theme) -> u32 {
+    if !theme.is_print() {
+        return theme.height;
+    }
+    let rows =
+        data.lost_by_supplier.len().max(1) + data.lost_by_event.len() + data.demand_by_event.len();
+    let panels = 1
+        + usize::from(!data.lost_by_event.is_empty())
+        + usize::from(!data.demand_by_event.is_empty());
+    let base = 200.0 + FIXED_PRINT * panels as f64 + 20.0 * rows as f64;
+    theme.height.max(theme.px(base))
+}
+
+/// A panel's height beside its rows at a preset size, in base units: a
+/// heading on two lines and an axis with its title.
+const FIXED_PRINT: f64 = 150.0;
+
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,
@@ -76,10 +96,18 @@ pub fn draw<DB: DrawingBackend>(
         .max()
         .unwrap_or(0)
         + theme.px(24.0);
+    // In print, names take at most 40% of the width (longer ones are cut).
+    let (area_w, _) = area.dim_in_pixel();
+    let label_width = if theme.is_print() {
+        label_width.min(area_w * 2 / 5)
+    } else {
+        label_width
+    };
+    let x_max = room_for_values(&area, theme, &panels, &u, (x_max, label_width))?;
 
     // Heights in proportion to the rows, plus each panel's heading and axis.
     let (_, h) = area.dim_in_pixel();
-    let fixed = theme.px(100.0) as f64;
+    let fixed = theme.px(if theme.is_print() { FIXED_PRINT } else { 100.0 }) as f64;
     let rows_total: usize = panels.iter().map(|p| p.rows.len().max(1)).sum();
     let per_row = ((h as f64 - fixed * panels.len() as f64) / rows_total as f64).max(1.0);
     let mut rest = area;
@@ -102,14 +130,45 @@ pub fn draw<DB: DrawingBackend>(
     }
     if vmax <= 0.0 {
         let (w, h) = root.dim_in_pixel();
-        root.draw(&Text::new(
-            "No supply was lost in any trial".to_string(),
-            (w as i32 / 3, h as i32 / 2),
-            theme.text(16.0, palette::BLACK),
-        ))
-        .map_err(|e| e.to_string())?;
+        let font = theme.text(16.0, palette::BLACK);
+        let note = "No supply was lost in any trial";
+        let lines =
+            super::theme::wrap(root, note, &font, w as i32 * 2 / 3 - theme.px(12.0) as i32)?;
+        for (k, line) in lines.into_iter().enumerate() {
+            let y = h as i32 / 2 + theme.px(20.0) as i32 * k as i32;
+            root.draw(&Text::new(line, (w as i32 / 3, y), font.clone()))
+                .map_err(|e| e.to_string())?;
+        }
     }
     Ok(())
+}
+
+/// At a preset size, an axis end far enough right that the widest value
+/// label fits beside the longest bar (at the default size `x_max` stays).
+fn room_for_values<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    panels: &[Panel<'_>],
+    u: &DisplayUnit,
+    (x_max, label_width): (f64, u32),
+) -> Result<f64, String> {
+    let vmax = x_max / 1.2;
+    if !theme.is_print() || vmax <= 0.0 {
+        return Ok(x_max);
+    }
+    let font = theme.text(13.0, palette::GREY);
+    let mut widest = 0;
+    for row in panels.iter().flat_map(|p| p.rows.iter()) {
+        let label = format!("{} {}", fmt_sig(u.of(row.1)), u.name);
+        let (w, _) = area
+            .estimate_text_size(&label, &font)
+            .map_err(|e| e.to_string())?;
+        widest = widest.max(w);
+    }
+    let (w, _) = area.dim_in_pixel();
+    let plot = w.saturating_sub(label_width + theme.px(12.0)).max(1);
+    let share = f64::from(widest + theme.px(16.0)) / f64::from(plot);
+    Ok((vmax / (1.0 - share.min(0.6))).max(x_max))
 }
 
 /// One panel: its heading, bars with their values over `x` (in the display
@@ -126,27 +185,70 @@ fn draw_panel<DB: DrawingBackend>(
     let (x_min, x_max) = (x.start, x.end);
     let last = axis.is_some();
     let n = panel.rows.len().max(1);
-    let ticks =
-        super::Ticks::categories(&panel.rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
-    let mut chart = ChartBuilder::on(area)
-        .caption(panel.heading, theme.bold(15.0, palette::BLACK))
-        .x_label_area_size(theme.px(if last { 60.0 } else { 34.0 }))
-        .y_label_area_size(label_width)
+    let font = theme.text(14.0, palette::BLACK);
+    let room = label_width as i32 - theme.px(24.0) as i32;
+    let names = panel
+        .rows
+        .iter()
+        .map(|r| super::theme::shorten(area, &r.0, &font, room))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ticks = super::Ticks::categories(&names);
+    // The heading as plotters' caption when it fits on one line, else
+    // wrapped over the panel.
+    let heading_font = theme.bold(15.0, palette::BLACK);
+    let (w, _) = area.dim_in_pixel();
+    let heading = super::theme::wrap(area, panel.heading, &heading_font, w as i32)?;
+    let step = theme.px(19.0) as i32;
+    let (head, body) = if heading.len() > 1 {
+        area.split_vertically(step * heading.len() as i32 + theme.px(8.0) as i32)
+    } else {
+        (area.clone(), area.clone())
+    };
+    let mut builder = ChartBuilder::on(&body);
+    if heading.len() > 1 {
+        let centred = heading_font.pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Top,
+        ));
+        for (k, line) in heading.iter().enumerate() {
+            head.draw(&Text::new(
+                line.clone(),
+                (w as i32 / 2, step * k as i32),
+                centred.clone(),
+            ))
+            .map_err(|e| e.to_string())?;
+        }
+    } else {
+        builder.caption(panel.heading, heading_font);
+    }
+    let label_areas = (
+        if last {
+            theme.x_area(60.0)
+        } else {
+            theme.px(34.0)
+        },
+        label_width,
+    );
+    let mut chart = builder
+        .x_label_area_size(label_areas.0)
+        .y_label_area_size(label_areas.1)
         .margin_bottom(theme.px(8.0))
         .build_cartesian_2d(x_min..x_max, ticks.axis(0.0..n as f64))
         .map_err(|e| e.to_string())?;
     let x_fmt = |v: &f64| fmt_volume(*v, x_max);
     let y_fmt = |y: &f64| ticks.label(y);
-    let mut mesh = super::theme::mesh(&mut chart, theme);
-    mesh.disable_y_mesh()
+    let titles =
+        super::theme::AxisTitles::new(axis.map(|title| format!("{title} ({})", u.name)), None);
+    titles
+        .mesh(&mut chart, theme)
+        .disable_y_mesh()
         .label_style(theme.text(14.0, palette::BLACK))
         .y_labels(n)
         .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt);
-    if let Some(title) = axis {
-        mesh.x_desc(format!("{title} ({})", u.name));
-    }
-    mesh.draw().map_err(|e| e.to_string())?;
+        .y_label_formatter(&y_fmt)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    titles.draw(&body, &chart, theme, label_areas)?;
     let value_font = theme
         .text(13.0, palette::GREY)
         .pos(plotters::style::text_anchor::Pos::new(
@@ -159,9 +261,12 @@ fn draw_panel<DB: DrawingBackend>(
         let instead = panel.other.iter().find(|(id, _)| id == label);
         if let (Some((_, does)), true) = (instead, v <= 0.0) {
             // No bar at zero for an event that acts otherwise.
+            let (plot_w, _) = chart.plotting_area().dim_in_pixel();
+            let note = format!("{does}; removes no supply at source");
+            let note = super::theme::shorten(area, &note, &value_font, plot_w as i32)?;
             chart
                 .draw_series([Text::new(
-                    format!("{does}; removes no supply at source"),
+                    note,
                     (x_max * 0.01, i as f64 + 0.5),
                     value_font.clone(),
                 )])

@@ -25,18 +25,22 @@ use plotters::prelude::*;
 use crate::atomic::{atomic_write, publish, temp_beside};
 use crate::engine::Column;
 use crate::error::Error;
-use crate::report::charts::{ChartNotes, SVG_WIDTH};
+use crate::report::charts::{Canvas, ChartNotes, SVG_WIDTH};
 use crate::report::{Chart, Format, Summary};
 use crate::stats::StepRow;
 use theme::{Meta, Theme};
 
-/// The theme for a format; PNGs are `png_width` pixels wide.
-pub(crate) fn theme_for(format: Format, png_width: u32) -> Theme {
-    match format {
-        Format::Svg => Theme::new(SVG_WIDTH),
-        Format::Png => Theme::new(png_width),
-        Format::Pdf => Theme::new(SVG_WIDTH),
-    }
+/// The theme for a format on `canvas`, `tall` for a two-panel chart. At
+/// the default size SVGs and PDFs are [`SVG_WIDTH`] user units wide and
+/// PNGs `canvas.png_width` pixels; a preset size draws every format at its
+/// printed width at 300 dpi.
+pub(crate) fn theme_for(format: Format, canvas: Canvas, tall: bool) -> Theme {
+    let theme = match (canvas.size.print(), format) {
+        (Some(print), _) => return Theme::print(&print, tall),
+        (None, Format::Png) => Theme::new(canvas.png_width),
+        (None, Format::Svg | Format::Pdf) => Theme::new(SVG_WIDTH),
+    };
+    if tall { theme.tall() } else { theme }
 }
 
 /// Everything the charts draw.
@@ -230,7 +234,19 @@ pub fn svg_string(
         draw(&root)?;
         root.present().map_err(|e| e.to_string())?;
     }
+    if let Some(mm) = theme.width_mm {
+        buf = with_printed_size(&buf, theme, mm);
+    }
     Ok(buf)
+}
+
+/// `svg` with its root's `width` and `height` in millimetres (`width_mm`
+/// across, the height in proportion); the `viewBox` keeps the pixels.
+fn with_printed_size(svg: &str, theme: &Theme, width_mm: f64) -> String {
+    let height_mm = width_mm * f64::from(theme.height) / f64::from(theme.width);
+    let old = format!(r#"width="{}" height="{}""#, theme.width, theme.height);
+    let new = format!(r#"width="{width_mm:.2}mm" height="{height_mm:.2}mm""#);
+    svg.replacen(&old, &new, 1)
 }
 
 /// Renders a PNG file atomically (drawn into a temporary file, then renamed).
@@ -250,13 +266,13 @@ pub fn png_file(
     publish(tmp, path)
 }
 
-/// Writes every chart in every format into `dir`; returns the files written.
-/// PNGs are `png_width` pixels wide (text and lines scale with it).
+/// Writes every chart in every format into `dir`, drawn on `canvas`;
+/// returns the files written.
 pub fn render_all(
     dir: &Path,
     data: &ChartData,
     formats: &[Format],
-    png_width: u32,
+    canvas: Canvas,
 ) -> Result<Vec<PathBuf>, Error> {
     // Each file is drawn on its own, so they are drawn in parallel; `collect`
     // keeps their order.
@@ -267,9 +283,14 @@ pub fn render_all(
         .collect();
     jobs.par_iter()
         .map(|&(chart, format)| {
-            let mut theme = theme_for(format, png_width);
-            if chart.tall() {
-                theme = theme.tall();
+            let print = canvas.size.print().is_some();
+            let mut theme = theme_for(
+                format,
+                canvas,
+                chart.tall() || print && chart.tall_in_print(),
+            );
+            if chart == Chart::LostSupply {
+                theme.height = missing::print_height(data, &theme);
             }
             let path = dir.join(chart.file_name(format));
             write_image(&path, format, &theme, &RunChart { chart, data })?;
@@ -286,8 +307,9 @@ pub(crate) struct Ticks {
 }
 
 impl Ticks {
-    /// "Jan 2024" at the first step of each month (at most 13 labels, evenly thinned).
-    pub(crate) fn months(steps: &[StepRow]) -> Ticks {
+    /// "Jan 2024" at the first step of each month (at most `most` labels,
+    /// evenly thinned).
+    pub(crate) fn months(steps: &[StepRow], most: usize) -> Ticks {
         let mut all: Vec<(f64, String)> = Vec::new();
         let mut last = "";
         for (i, row) in steps.iter().enumerate() {
@@ -299,7 +321,7 @@ impl Ticks {
                 last = ym;
             }
         }
-        let every = all.len().div_ceil(13).max(1);
+        let every = all.len().div_ceil(most.max(1)).max(1);
         let (keys, labels) = all.into_iter().step_by(every).unzip();
         Ticks { keys, labels }
     }

@@ -20,7 +20,7 @@ pub fn draw<DB: DrawingBackend>(
     let u = data.unit_for(data.storage_capacity);
     let (lo, hi) = (u.of(data.storage_minimum), u.of(data.storage_capacity));
     let (y_min, y_max) = y_range(lo, hi);
-    let ticks = Ticks::months(&data.steps);
+    let ticks = Ticks::months(&data.steps, theme.month_labels(area.dim_in_pixel().0));
     let x_range = ticks.axis(-0.5..(steps as f64 - 0.5).max(0.5));
     let outer = palette::SKY_BLUE.mix(0.35);
     let inner = palette::BLUE.mix(0.45);
@@ -47,28 +47,33 @@ pub fn draw<DB: DrawingBackend>(
     };
     let area = legend_below(&area, theme, &entries)?;
 
+    let label_areas = (theme.x_area(60.0), theme.y_area(90.0));
     let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(theme.px(60.0))
-        .y_label_area_size(theme.px(90.0))
+        .x_label_area_size(label_areas.0)
+        .y_label_area_size(label_areas.1)
         .build_cartesian_2d(x_range, y_min..y_max)
         .map_err(|e| e.to_string())?;
     let label_of = |x: &f64| ticks.label(x);
-    super::theme::mesh(&mut chart, theme)
-        .x_desc(format!("Date (end of each {})", data.step))
-        .y_desc(format!("Storage level ({})", u.name))
+    let titles = super::theme::AxisTitles::new(
+        Some(format!("Date (end of each {})", data.step)),
+        Some(format!("Storage level ({})", u.name)),
+    );
+    titles
+        .mesh(&mut chart, theme)
         .x_label_formatter(&label_of)
         .y_label_formatter(&|v| fmt_volume(*v, y_max - y_min))
         .draw()
         .map_err(|e| e.to_string())?;
+    titles.draw(&area, &chart, theme, label_areas)?;
 
     if hi <= 0.0 {
-        chart
-            .draw_series([Text::new(
-                "No storage in this scenario (capacity 0)".to_string(),
-                (steps as f64 * 0.05, 0.55),
-                theme.text(18.0, palette::BLACK),
-            )])
-            .map_err(|e| e.to_string())?;
+        super::theme::note(
+            &mut chart,
+            (steps as f64 * 0.05, 0.55),
+            "No storage in this scenario (capacity 0)",
+            theme.text(if theme.is_print() { 14.0 } else { 18.0 }, palette::BLACK),
+            theme.px(22.0) as i32,
+        )?;
         return Ok(());
     }
 

@@ -10,6 +10,8 @@ use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
 use plotters::style::{FontStyle, RGBColor};
 
+use crate::report::charts::Print;
+
 /// Okabe–Ito colour-blind-safe palette.
 pub mod palette {
     use plotters::style::RGBColor;
@@ -62,9 +64,12 @@ pub struct Theme {
     pub height: u32,
     /// Multiplier on the base sizes (1.0 at 1200 px wide).
     pub scale: f64,
-    /// The printed width in millimetres, for a PDF's page (`None`: one
-    /// user unit to a CSS pixel).
+    /// The printed width in millimetres, for a PDF's page and the SVG's
+    /// width and height (`None`: one user unit to a CSS pixel).
     pub width_mm: Option<f64>,
+    /// The smallest font size, in base units (0 at the default size; a
+    /// preset size raises every smaller text to it).
+    pub min_font: f64,
 }
 
 impl Theme {
@@ -75,7 +80,27 @@ impl Theme {
             height: width * 5 / 8,
             scale: width as f64 / 1200.0,
             width_mm: None,
+            min_font: 0.0,
         }
+    }
+
+    /// A theme for a preset size: `print.width_px()` pixels wide at 300
+    /// dpi, laid out `print.layout` base units wide, with no text below
+    /// [`Print::MIN_FONT`].
+    pub fn print(print: &Print, tall: bool) -> Theme {
+        let width = print.width_px();
+        Theme {
+            width,
+            height: print.height_px(width, tall),
+            scale: f64::from(width) / print.layout,
+            width_mm: Some(print.width_mm),
+            min_font: Print::MIN_FONT,
+        }
+    }
+
+    /// Whether this is a preset (print) size rather than the default.
+    pub fn is_print(&self) -> bool {
+        self.width_mm.is_some()
     }
 
     /// A taller variant (for two-panel charts).
@@ -93,7 +118,7 @@ impl Theme {
 
     /// A font size at this scale.
     pub fn size(&self, base: f64) -> f64 {
-        base * self.scale
+        base.max(self.min_font) * self.scale
     }
 
     /// Text style of the given base size and colour.
@@ -107,6 +132,29 @@ impl Theme {
             .into_font()
             .style(FontStyle::Bold)
             .color(&color)
+    }
+
+    /// The depth of an x label area of `base` base units: at a preset size
+    /// room for an x-axis title wrapped onto two lines.
+    pub fn x_area(&self, base: f64) -> u32 {
+        self.px(if self.is_print() { base + 10.0 } else { base })
+    }
+
+    /// The width of a y label area of `base` base units: at a preset size
+    /// one more line, for a y-axis title wrapped onto two.
+    pub fn y_area(&self, base: f64) -> u32 {
+        self.px(if self.is_print() { base + 20.0 } else { base })
+    }
+
+    /// How many month labels ("Jan 2024") fit across a plot on an area
+    /// `width` pixels wide: 13 at the default size, fewer on a narrow print.
+    pub fn month_labels(&self, width: u32) -> usize {
+        if self.is_print() {
+            let plot = width.saturating_sub(self.y_area(90.0) + self.px(48.0));
+            (plot / self.px(88.0)).clamp(2, 13) as usize
+        } else {
+            13
+        }
     }
 
     /// A line style of the given base width.
@@ -145,16 +193,136 @@ where
     X: Ranged<ValueType = XT> + ValueFormatter<XT>,
     Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
 {
+    let (w, h) = chart.plotting_area().dim_in_pixel();
     let mut m = chart.configure_mesh();
     m.light_line_style(palette::GRID.mix(0.0))
         .bold_line_style(palette::GRID)
         .axis_desc_style(theme.text(16.0, palette::BLACK))
         .label_style(theme.text(14.0, palette::BLACK));
+    if theme.is_print() {
+        // As many tick labels as the plot has room for at this size.
+        let (across, up) = tick_counts(theme, w, h);
+        m.x_labels(across).y_labels(up);
+        // Ticks below the x axis keep its labels clear of the lowest y label.
+        m.set_tick_mark_size(plotters::chart::LabelAreaPosition::Bottom, theme.px(7.0));
+    }
     m
 }
 
+/// The axis titles of a chart. At the default size plotters draws them (one
+/// line each); at a preset size they are drawn here, each wrapped onto as
+/// many lines as the plot's width (or height, for the y axis) needs.
+#[derive(Debug, Clone, Default)]
+pub struct AxisTitles {
+    /// Under the x axis.
+    pub x: Option<String>,
+    /// Beside the y axis (rotated).
+    pub y: Option<String>,
+    /// Base font size (16 unless a chart says otherwise).
+    pub size: f64,
+}
+
+impl AxisTitles {
+    /// Titles for the x and y axes in the usual size.
+    pub fn new(x: Option<String>, y: Option<String>) -> AxisTitles {
+        AxisTitles { x, y, size: 16.0 }
+    }
+
+    /// The house mesh ([`mesh`]) with these titles where plotters draws them.
+    pub fn mesh<'a, 'b, DB, X, Y, XT, YT>(
+        &self,
+        chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+        theme: &Theme,
+    ) -> MeshStyle<'a, 'b, X, Y, DB>
+    where
+        DB: DrawingBackend,
+        X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+        Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+    {
+        let mut m = mesh(chart, theme);
+        m.axis_desc_style(theme.text(self.size, palette::BLACK));
+        if !theme.is_print() {
+            if let Some(x) = &self.x {
+                m.x_desc(x.clone());
+            }
+            if let Some(y) = &self.y {
+                m.y_desc(y.clone());
+            }
+        }
+        m
+    }
+
+    /// At a preset size, draws the titles of the chart built on `area`
+    /// with an x label area `x_area` and a y label area `y_area` pixels
+    /// deep: wrapped, the x title centred under the plot and ending at the
+    /// bottom of its label area, the y title rotated at the left edge of
+    /// its label area.
+    pub fn draw<DB: DrawingBackend, X: Ranged, Y: Ranged>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+        theme: &Theme,
+        (x_area, y_area): (u32, u32),
+    ) -> Result<(), String> {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        if !theme.is_print() {
+            return Ok(());
+        }
+        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        let (base_x, base_y) = area.get_base_pixel();
+        let (px, py) = chart.plotting_area().get_pixel_range();
+        let font = theme.text(self.size, palette::BLACK);
+        let step = theme.px(self.size * 1.2) as i32;
+        if let Some(x) = &self.x {
+            // Centred under the plot and its y labels together.
+            let lines = wrap(area, x, &font, px.end - px.start + y_area as i32)?;
+            let centre = (px.start - y_area as i32 + px.end) / 2 - base_x;
+            // Just below the tick labels, within the label area.
+            let n = lines.len() as i32;
+            let top =
+                (py.end + theme.px(30.0) as i32).min(py.end + x_area as i32 - step * n) - base_y;
+            let style = font.pos(Pos::new(HPos::Center, VPos::Top));
+            for (k, line) in lines.into_iter().enumerate() {
+                let y = top + step * k as i32;
+                area.draw(&Text::new(line, (centre, y), style.clone()))
+                    .map_err(err)?;
+            }
+        }
+        if let Some(y) = &self.y {
+            // Centred on the plot, as long as the area has room on both
+            // sides of its middle.
+            let (_, h) = area.dim_in_pixel();
+            let middle = (py.start + py.end) / 2 - base_y;
+            let reach = 2 * middle.min(h as i32 - middle);
+            let lines = wrap(area, y, &font, reach.max(py.end - py.start))?;
+            let left = px.start - y_area as i32 - base_x;
+            let style = font
+                .transform(FontTransform::Rotate270)
+                .pos(Pos::new(HPos::Center, VPos::Top));
+            for (k, line) in lines.into_iter().enumerate() {
+                area.draw(&Text::new(
+                    line,
+                    (left + step * k as i32, middle),
+                    style.clone(),
+                ))
+                .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How many tick labels fit across a plot `w` pixels wide and up one `h`
+/// pixels high at a preset size (plotters places at most this many).
+pub fn tick_counts(theme: &Theme, w: u32, h: u32) -> (usize, usize) {
+    let across = (w / theme.px(80.0)).clamp(2, 10) as usize;
+    let up = (h / theme.px(34.0)).clamp(2, 10) as usize;
+    (across, up)
+}
+
 /// Draws the title, the subtitle (scenario, trials, seed) and the source
-/// line, and returns the area left for the plot.
+/// line, each wrapped onto as many lines as the width needs, and returns
+/// the area left for the plot.
 pub fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     theme: &Theme,
@@ -163,13 +331,19 @@ pub fn frame<DB: DrawingBackend>(
 ) -> Result<DrawingArea<DB, Shift>, String> {
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let pad = theme.px(24.0) as i32;
+    let room = theme.width as i32 - 2 * pad;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.draw(&Text::new(
-        title.to_string(),
-        (pad, theme.px(16.0) as i32),
-        theme.bold(24.0, palette::BLACK),
-    ))
-    .map_err(err)?;
+    // A smaller title in print, where the caption carries most of it.
+    let title_size = if theme.is_print() { 18.0 } else { 24.0 };
+    let title_font = theme.bold(title_size, palette::BLACK);
+    let title_step = theme.px(title_size * 1.25) as i32;
+    // Bold text is a little wider in an SVG viewer than plotters measures.
+    let title_lines = wrap(root, title, &title_font, room * 94 / 100)?;
+    for (k, line) in title_lines.iter().enumerate() {
+        let y = theme.px(16.0) as i32 + title_step * k as i32;
+        root.draw(&Text::new(line.clone(), (pad, y), title_font.clone()))
+            .map_err(err)?;
+    }
     let subtitle = format!(
         "{} ({}) · {} trials · seed {}",
         meta.title,
@@ -177,33 +351,146 @@ pub fn frame<DB: DrawingBackend>(
         group_thousands(meta.trials),
         meta.seed
     );
-    root.draw(&Text::new(
-        subtitle,
-        (pad, theme.px(50.0) as i32),
-        theme.text(16.0, palette::GREY),
-    ))
-    .map_err(err)?;
-    let mut lines = Vec::new();
-    if !meta.sources.is_empty() {
-        lines.push(format!("Data: {}.", meta.sources.join("; ")));
+    let sub_font = theme.text(16.0, palette::GREY);
+    let sub_step = theme.px(20.0) as i32;
+    let below_title = title_step * (title_lines.len() as i32 - 1);
+    let sub_lines = wrap(root, &subtitle, &sub_font, room)?;
+    for (k, line) in sub_lines.iter().enumerate() {
+        let y = theme.px(50.0) as i32 + below_title + sub_step * k as i32;
+        root.draw(&Text::new(line.clone(), (pad, y), sub_font.clone()))
+            .map_err(err)?;
     }
-    lines.push(format!(
+    let top = theme.px(82.0) as i32 + below_title + sub_step * (sub_lines.len() as i32 - 1);
+    let mut paragraphs = Vec::new();
+    if !meta.sources.is_empty() {
+        paragraphs.push(format!("Data: {}.", meta.sources.join("; ")));
+    }
+    paragraphs.push(format!(
         "Source: shortfall {} Monte Carlo simulation, scenario {} (SHA-256 {}).",
         meta.version, meta.scenario, meta.sha
     ));
+    let foot_font = theme.text(12.0, palette::GREY);
+    let mut lines = Vec::new();
+    for p in &paragraphs {
+        lines.extend(wrap(root, p, &foot_font, room)?);
+    }
     let h = theme.height as i32;
     let line_h = theme.px(FOOTER_LINE) as i32;
     let first = h - theme.px(30.0) as i32 - line_h * (lines.len() as i32 - 1);
-    for (k, line) in lines.into_iter().enumerate() {
+    for (k, line) in lines.iter().enumerate() {
         root.draw(&Text::new(
-            line,
+            line.clone(),
             (pad, first + line_h * k as i32),
-            theme.text(12.0, palette::GREY),
+            foot_font.clone(),
         ))
         .map_err(err)?;
     }
-    let footer = theme.px(40.0) + theme.px(FOOTER_LINE) * meta.sources.len().min(1) as u32;
-    Ok(root.margin(theme.px(82.0), footer, theme.px(12.0), theme.px(36.0)))
+    let footer = theme.px(40.0) as i32 + line_h * (lines.len() as i32 - 1);
+    Ok(root.margin(
+        top.max(0) as u32,
+        footer.max(0) as u32,
+        theme.px(12.0),
+        theme.px(36.0),
+    ))
+}
+
+/// Draws a note inside a plot at the data point `at`, wrapped onto lines
+/// that fit between `at` and the plot's right edge (one text, exactly as a
+/// plain [`Text`], when it fits).
+pub fn note<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    at: (X::ValueType, Y::ValueType),
+    text: &str,
+    style: TextStyle<'static>,
+    step: i32,
+) -> Result<(), String>
+where
+    DB: DrawingBackend,
+    X: Ranged,
+    Y: Ranged,
+    X::ValueType: Clone + 'static,
+    Y::ValueType: Clone + 'static,
+{
+    let (x, _) = chart.backend_coord(&at);
+    let (range, _) = chart.plotting_area().get_pixel_range();
+    let lines = wrap(chart.plotting_area(), text, &style, range.end - x)?;
+    if lines.len() == 1 {
+        return chart
+            .draw_series([Text::new(text.to_string(), at, style)])
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+    }
+    for (k, line) in lines.into_iter().enumerate() {
+        let element =
+            EmptyElement::at(at.clone()) + Text::new(line, (0, step * k as i32), style.clone());
+        chart.draw_series([element]).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// `text` cut to fit `width` pixels in `font`, ending in "…" when cut.
+pub fn shorten<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: &TextStyle<'_>,
+    width: i32,
+) -> Result<String, String> {
+    let fits = |s: &str| {
+        area.estimate_text_size(s, font)
+            .map(|(w, _)| w as i32 <= width)
+            .map_err(|e| e.to_string())
+    };
+    if fits(text)? {
+        return Ok(text.to_string());
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for keep in (1..chars.len()).rev() {
+        let s: String = chars[..keep]
+            .iter()
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+            + "…";
+        if fits(&s)? {
+            return Ok(s);
+        }
+    }
+    Ok("…".to_string())
+}
+
+/// `text` broken at spaces into lines no wider than `width` pixels in
+/// `font`, measured with the font's metrics (a single word wider than
+/// `width` keeps a line of its own). Text that fits stays one line.
+pub fn wrap<DB: DrawingBackend, CT: plotters::coord::CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    text: &str,
+    font: &TextStyle<'_>,
+    width: i32,
+) -> Result<Vec<String>, String> {
+    let measure = |s: &str| {
+        area.estimate_text_size(s, font)
+            .map(|(w, _)| w as i32)
+            .map_err(|e| e.to_string())
+    };
+    if measure(text)? <= width {
+        return Ok(vec![text.to_string()]);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && measure(&candidate)? > width {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    lines.push(line);
+    Ok(lines)
 }
 
 /// Height of a footer line, in base pixels.
@@ -296,28 +583,46 @@ pub fn legend_below<DB: DrawingBackend>(
     let gap = theme.px(10.0) as i32;
     let spacing = theme.px(28.0) as i32;
     let row_h = theme.px(26.0) as i32;
-    let left = theme.px(90.0) as i32; // align with the plot, past the y labels
-    // Lay out entries left to right, wrapping.
-    let mut rows: Vec<Vec<(i32, usize)>> = vec![Vec::new()];
+    let line_step = theme.px(18.0) as i32; // further lines of a wrapped label
+    // Align with the plot, past the y labels; in print, with the title.
+    let left = theme.px(if theme.is_print() { 24.0 } else { 90.0 }) as i32;
+    // Lay out entries left to right, wrapping; a label too long for a row
+    // of its own is wrapped onto more lines.
+    let room = width as i32 - left - swatch - gap;
+    let mut rows: Vec<Vec<(i32, usize, Vec<String>)>> = vec![Vec::new()];
     let mut x = left;
     for (i, (_, label)) in entries.iter().enumerate() {
-        let (w, _) = area
-            .estimate_text_size(label, &font)
-            .map_err(|e| e.to_string())?;
-        let item = swatch + gap + w as i32;
+        let lines = wrap(area, label, &font, room)?;
+        let mut w = 0;
+        for line in &lines {
+            let (lw, _) = area
+                .estimate_text_size(line, &font)
+                .map_err(|e| e.to_string())?;
+            w = w.max(lw as i32);
+        }
+        let item = swatch + gap + w;
         if x + item > width as i32 && x > left {
             rows.push(Vec::new());
             x = left;
         }
-        rows.last_mut().expect("a row").push((x, i));
+        rows.last_mut().expect("a row").push((x, i, lines));
         x += item + spacing;
     }
-    let strip = row_h * rows.len() as i32 + theme.px(8.0) as i32;
+    let heights: Vec<i32> = rows
+        .iter()
+        .map(|row| {
+            let most = row.iter().map(|(_, _, l)| l.len()).max().unwrap_or(1) as i32;
+            row_h + line_step * (most - 1)
+        })
+        .collect();
+    let strip = heights.iter().sum::<i32>() + theme.px(8.0) as i32;
     let (plot, legend) = area.split_vertically(height as i32 - strip);
-    for (r, row) in rows.iter().enumerate() {
-        let y = theme.px(8.0) as i32 + r as i32 * row_h + row_h / 2;
-        for (x, i) in row {
-            let (key, label) = &entries[*i];
+    let mut top = theme.px(8.0) as i32;
+    for (row, row_height) in rows.iter().zip(&heights) {
+        let y = top + row_h / 2;
+        top += row_height;
+        for (x, i, lines) in row {
+            let key = &entries[*i].0;
             let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
             match key {
                 Key::Line(color, dashed) => {
@@ -352,9 +657,15 @@ pub fn legend_below<DB: DrawingBackend>(
                 plotters::style::text_anchor::HPos::Left,
                 plotters::style::text_anchor::VPos::Center,
             ));
-            legend
-                .draw(&Text::new(label.clone(), (x + swatch + gap, y), style))
-                .map_err(err)?;
+            for (k, line) in lines.iter().enumerate() {
+                legend
+                    .draw(&Text::new(
+                        line.clone(),
+                        (x + swatch + gap, y + line_step * k as i32),
+                        style.clone(),
+                    ))
+                    .map_err(err)?;
+            }
         }
     }
     Ok(plot)

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::exceedance::wilson;
-use super::theme::{Key, Theme, fmt_percent, fmt_volume, legend_below, palette};
+use super::theme::{AxisTitles, Key, Theme, fmt_percent, fmt_volume, legend_below, palette};
 use super::{ChartData, Ticks};
 use crate::report::Chart;
 
@@ -129,7 +129,7 @@ pub fn draw<DB: DrawingBackend>(
     }
     let area = legend_below(&area, theme, &entries)?;
 
-    let ticks = Ticks::months(&data.steps);
+    let ticks = Ticks::months(&data.steps, theme.month_labels(area.dim_in_pixel().0));
     let label_of = |x: &f64| ticks.label(x);
     let (_, h) = area.dim_in_pixel();
     let (top, bottom) = area.split_vertically(h / 2);
@@ -140,15 +140,27 @@ pub fn draw<DB: DrawingBackend>(
     // The expected shortfall.
     let vmax = expected.iter().copied().fold(0.0, f64::max);
     let y_max = if vmax > 0.0 { vmax * 1.1 } else { 1.0 };
-    let mut chart = panel(&top, theme, ticks.axis(x_lo..x_span), y_max, 36.0)?;
-    super::theme::mesh(&mut chart, theme)
-        .y_desc(top_desc)
-        .axis_desc_style(theme.text(15.0, palette::BLACK))
+    let top_areas = (theme.px(36.0), theme.y_area(90.0));
+    let mut chart = panel(
+        &top,
+        ticks.axis(x_lo..x_span),
+        y_max,
+        top_areas,
+        theme.px(10.0),
+    )?;
+    let titles = AxisTitles {
+        x: None,
+        y: Some(top_desc),
+        size: 15.0,
+    };
+    titles
+        .mesh(&mut chart, theme)
         .x_label_formatter(&label_of)
         .y_labels(5)
         .y_label_formatter(&|v| fmt_volume(*v, y_max))
         .draw()
         .map_err(|e| e.to_string())?;
+    titles.draw(&top, &chart, theme, top_areas)?;
     chart
         .draw_series([Polygon::new(
             steps_outline(&groups, &expected, |_| 0.0),
@@ -167,16 +179,27 @@ pub fn draw<DB: DrawingBackend>(
     } else {
         0.01
     };
-    let mut chart = panel(&bottom, theme, ticks.axis(x_lo..x_span), p_max, 60.0)?;
-    super::theme::mesh(&mut chart, theme)
-        .y_desc(bottom_desc)
-        .x_desc("Date")
-        .axis_desc_style(theme.text(15.0, palette::BLACK))
+    let bottom_areas = (theme.x_area(60.0), theme.y_area(90.0));
+    let mut chart = panel(
+        &bottom,
+        ticks.axis(x_lo..x_span),
+        p_max,
+        bottom_areas,
+        theme.px(10.0),
+    )?;
+    let titles = AxisTitles {
+        x: Some("Date".into()),
+        y: Some(bottom_desc),
+        size: 15.0,
+    };
+    titles
+        .mesh(&mut chart, theme)
         .x_label_formatter(&label_of)
         .y_labels(5)
         .y_label_formatter(&|v| fmt_percent(*v))
         .draw()
         .map_err(|e| e.to_string())?;
+    titles.draw(&bottom, &chart, theme, bottom_areas)?;
     chart
         .draw_series([Polygon::new(
             steps_outline(&groups, &prob_hi, |k| prob_lo[k]),
@@ -202,19 +225,19 @@ type Plot<'a, DB> = ChartContext<
     plotters::coord::cartesian::Cartesian2d<super::KeyAxis, plotters::coord::types::RangedCoordf64>,
 >;
 
-/// A panel's coordinates: dates across, 0 to `y_max` up, `x_labels` base
-/// pixels for the date labels below.
+/// A panel's coordinates: dates across, 0 to `y_max` up, label areas of
+/// `(below, left)` pixels and a bottom margin.
 fn panel<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
-    theme: &Theme,
     x: super::KeyAxis,
     y_max: f64,
-    x_labels: f64,
+    (below, left): (u32, u32),
+    margin: u32,
 ) -> Result<Plot<'a, DB>, String> {
     ChartBuilder::on(area)
-        .x_label_area_size(theme.px(x_labels))
-        .y_label_area_size(theme.px(90.0))
-        .margin_bottom(theme.px(10.0))
+        .x_label_area_size(below)
+        .y_label_area_size(left)
+        .margin_bottom(margin)
         .build_cartesian_2d(x, 0f64..y_max)
         .map_err(|e| e.to_string())
 }
@@ -286,14 +309,13 @@ fn no_shortfall<DB: DrawingBackend>(
     x_span: f64,
     y_max: f64,
 ) -> Result<(), String> {
-    chart
-        .draw_series([Text::new(
-            "No shortfall in any trial".to_string(),
-            (x_span * 0.04, y_max * 0.6),
-            theme.text(16.0, palette::BLACK),
-        )])
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    super::theme::note(
+        chart,
+        (x_span * 0.04, y_max * 0.6),
+        "No shortfall in any trial",
+        theme.text(16.0, palette::BLACK),
+        theme.px(20.0) as i32,
+    )
 }
 
 #[cfg(test)]

@@ -146,6 +146,12 @@ impl Chart {
         matches!(self, Chart::ShortfallOverTime)
     }
 
+    /// Whether a preset (print) size draws it taller than the others too:
+    /// the lost-supply chart, whose rows need the height in one column.
+    pub const fn tall_in_print(self) -> bool {
+        matches!(self, Chart::LostSupply)
+    }
+
     /// Its file name in `format`.
     pub fn file_name(self, format: Format) -> String {
         format!("{}.{}", self.stem(), format.ext())
@@ -167,6 +173,146 @@ pub enum Format {
 pub const SVG_WIDTH: u32 = 1200;
 /// Default PNG width in pixels (print resolution).
 pub const PNG_WIDTH: u32 = 2400;
+
+/// The printed size of the charts (`--size`): the default screen-and-paper
+/// layout, or a preset for a journal column or a slide, drawn for its
+/// physical width with text that stays legible there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Size {
+    /// SVG 1200 user units wide (a CSS pixel each), PNG `--png-width` pixels.
+    #[default]
+    Default,
+    /// A single journal column: 85 mm wide, text at least 7 pt.
+    Single,
+    /// A double (full-page) journal column: 175 mm wide, text at least 7 pt.
+    Double,
+    /// A presentation slide: 254 mm (10 in) wide, text at least 12 pt.
+    Slide,
+}
+
+/// What a preset [`Size`] fixes: the printed width, the layout width (the
+/// width in the base units every font size, line and margin is given in)
+/// and the height as a share of the width, for ordinary and tall charts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Print {
+    /// Printed width in millimetres.
+    pub width_mm: f64,
+    /// Layout width in base units: the smallest text (14 base units, see
+    /// [`Print::MIN_FONT`]) prints at 14 / 1.24 × (printed width in pt /
+    /// this) pt.
+    pub layout: f64,
+    /// Height / width of an ordinary chart.
+    pub ratio: f64,
+    /// Height / width of a tall (two-panel) chart.
+    pub tall_ratio: f64,
+}
+
+impl Print {
+    /// The smallest base font size at a preset size: every smaller text
+    /// (source line, value labels) is raised to it.
+    pub const MIN_FONT: f64 = 14.0;
+    /// Resolution of preset PNGs, dots per inch.
+    pub const DPI: f64 = 300.0;
+
+    /// The PNG (and SVG user-unit) width: the printed width at 300 dpi.
+    pub fn width_px(&self) -> u32 {
+        (self.width_mm / 25.4 * Print::DPI).round() as u32
+    }
+
+    /// The height in pixels for `width` pixels across.
+    pub fn height_px(&self, width: u32, tall: bool) -> u32 {
+        let r = if tall { self.tall_ratio } else { self.ratio };
+        (f64::from(width) * r).round() as u32
+    }
+
+    /// The smallest font size printed, in points (plotters writes a font
+    /// of size s as `font-size` s / 1.24).
+    pub fn smallest_pt(&self) -> f64 {
+        Print::MIN_FONT / 1.24 * (self.width_mm / 25.4 * 72.0) / self.layout
+    }
+}
+
+impl Size {
+    /// Every size.
+    pub const ALL: [Size; 4] = [Size::Default, Size::Single, Size::Double, Size::Slide];
+
+    /// Its name on the command line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Size::Default => "default",
+            Size::Single => "single",
+            Size::Double => "double",
+            Size::Slide => "slide",
+        }
+    }
+
+    /// What the preset fixes (`None` for the default size).
+    pub const fn print(self) -> Option<Print> {
+        match self {
+            Size::Default => None,
+            Size::Single => Some(Print {
+                width_mm: 85.0,
+                layout: 388.0,
+                ratio: 1.5,
+                tall_ratio: 2.0,
+            }),
+            Size::Double => Some(Print {
+                width_mm: 175.0,
+                layout: 795.0,
+                ratio: 0.625,
+                tall_ratio: 0.75,
+            }),
+            Size::Slide => Some(Print {
+                width_mm: 254.0,
+                layout: 675.0,
+                ratio: 0.75,
+                tall_ratio: 0.75,
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Size {
+    type Err = String;
+
+    /// `default`, `single`, `double` or `slide`.
+    fn from_str(s: &str) -> Result<Size, String> {
+        Size::ALL
+            .into_iter()
+            .find(|z| z.name() == s.trim())
+            .ok_or_else(|| {
+                format!(
+                    "unknown chart size \"{}\"; allowed: default, single, double, slide",
+                    s.trim()
+                )
+            })
+    }
+}
+
+/// How big the charts are drawn: the [`Size`] and, at the default size,
+/// the PNG width in pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Canvas {
+    /// The size preset.
+    pub size: Size,
+    /// PNG width at the default size (presets are 300 dpi at their width).
+    pub png_width: u32,
+}
+
+impl Default for Canvas {
+    fn default() -> Canvas {
+        Canvas {
+            size: Size::Default,
+            png_width: PNG_WIDTH,
+        }
+    }
+}
 
 impl Format {
     /// Every format.
@@ -207,6 +353,29 @@ impl FromStr for Format {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_back_and_keep_text_legible_at_their_width() {
+        for z in Size::ALL {
+            assert_eq!(z.to_string().parse::<Size>(), Ok(z));
+        }
+        assert!(
+            "a4".parse::<Size>()
+                .unwrap_err()
+                .contains("allowed: default")
+        );
+        let single = Size::Single.print().unwrap();
+        assert_eq!(single.width_px(), 1004, "85 mm at 300 dpi");
+        assert_eq!(Size::Double.print().unwrap().width_px(), 2067);
+        for (z, least) in [
+            (Size::Single, 7.0),
+            (Size::Double, 7.0),
+            (Size::Slide, 12.0),
+        ] {
+            let pt = z.print().unwrap().smallest_pt();
+            assert!(pt >= least && pt < least + 0.2, "{z}: {pt} pt");
+        }
+    }
 
     #[test]
     fn formats_read_back_and_charts_have_distinct_files() {

@@ -264,7 +264,10 @@ fn comparison_charts_render() {
     let files = exceedance_overlay(
         &stem,
         &[Format::Svg, Format::Png],
-        1200,
+        shortfall::report::charts::Canvas {
+            png_width: 1200,
+            ..Default::default()
+        },
         &meta,
         "Mt",
         &curves,
@@ -309,16 +312,17 @@ fn comparison_charts_render() {
     tornado(
         &stem,
         &[Format::Svg, Format::Png],
-        2400,
+        shortfall::report::charts::Canvas::default(),
         &meta,
-        "EUE (Mt)",
+        &shortfall::plot::compare::Measure::volume("EUE", "Mt"),
         0.0206,
         &bars,
     )
     .unwrap();
     let svg = std::fs::read_to_string(dir.path().join("tornado.svg")).unwrap();
     roxmltree::Document::parse(&svg).unwrap();
-    assert!(svg.contains("EUE (Mt)") && svg.contains("Storage capacity 4-8 Mt"));
+    // 0.007 to 0.11 Mt: shown in kt, the unit the data read best in.
+    assert!(svg.contains("EUE (kt)") && svg.contains("Storage capacity 4-8 Mt"));
     let png = image::open(dir.path().join("tornado.png")).unwrap();
     assert_eq!((png.width(), png.height()), (2400, 1500));
 }

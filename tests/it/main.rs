@@ -10,6 +10,7 @@ mod helpers;
 mod bad_inputs;
 mod chart_design;
 mod charts;
+mod charts_print;
 mod cli;
 mod compare;
 mod exact;
