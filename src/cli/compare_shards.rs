@@ -108,10 +108,9 @@ pub fn merge_group(
         sims.push(super::merge::merged(entry, list)?);
     }
     let entries: Vec<Entry> = checked.into_iter().map(|(e, _)| e).collect();
-    let dir = output::create_dir(out_dir, &group.name)?;
-    let mut runs = Runs::start(&dir, &entries);
+    let mut runs = Runs::start(out_dir, &group.name)?;
     for (entry, sim) in entries.iter().zip(sims) {
         runs.add(entry, sim, out)?;
     }
-    runs.finish(&entries, out, started)
+    runs.finish(&entries, out, started, |_| Ok(()))
 }

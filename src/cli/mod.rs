@@ -375,11 +375,15 @@ pub struct ValidateArgs {
 /// Parses the command line and runs the command.
 pub fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    // The commands that simulate stop cleanly on Ctrl-C or SIGTERM; the
-    // others keep the signals' usual action.
+    // The commands that write a results folder stop cleanly on Ctrl-C or
+    // SIGTERM (those that simulate within a chunk's time; merge and plot
+    // at the end of their work, before the swap); the others keep the
+    // signals' usual action.
     if matches!(
         cli.command,
         Command::Run(_)
+            | Command::Merge(_)
+            | Command::Plot(_)
             | Command::Compare(_)
             | Command::Sweep(_)
             | Command::Tornado(_)

@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use shortfall::output::timeseries::fmt_f64;
+use shortfall::output::{Contents, Staged};
 use shortfall::plot::compare::{TornadoBar, tornado};
 use shortfall::report::summarise;
 use shortfall::scenario;
 use shortfall::stats::sensitivity::{BINS, REPLICATES, influences};
-use shortfall::{Error, atomic, output};
+use shortfall::{Error, atomic};
 
 use super::{SensitivityArgs, progress};
 
@@ -53,8 +54,9 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             .then(b.spearman.0.abs().total_cmp(&a.spearman.0.abs()))
     });
 
-    let dir = output::create_dir(&args.common.out, &format!("sensitivity-{}", model.name))?;
-    super::compare::remove_stale_results(&dir, &[], &["sensitivity"]);
+    let name = format!("sensitivity-{}", model.name);
+    let staged = Staged::of(&args.common.out, &name, Contents::Group(&["sensitivity"]))?;
+    let dir = staged.path();
     let num = |x: f64| {
         if x.is_finite() {
             fmt_f64(x)
@@ -108,6 +110,8 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             &bars,
         )?;
     }
+    super::interrupt::check()?;
+    let dir = staged.commit()?;
     if !args.common.quiet {
         let mut out = format!(
             "{}: {} uncertain inputs against the per-trial {} quantity, {} trials, seed {}\n  rank regression R² {:.3}; variance share from {BINS} quantile bins (about {:.4} with no effect); 95% bootstrap intervals from {REPLICATES} resamples\n",

@@ -8,12 +8,13 @@ use std::time::Instant;
 use shortfall::engine::SimOutput;
 use shortfall::output::markdown::decimals_for;
 use shortfall::output::timeseries::fmt_f64;
+use shortfall::output::{Contents, Staged};
 use shortfall::plot::compare::{SweepLine, sweep_chart};
 use shortfall::plot::theme::Meta;
 use shortfall::report::{Summary, summarise};
 use shortfall::scenario;
 use shortfall::stats::{self, Metric};
-use shortfall::{Error, atomic, output};
+use shortfall::{Error, atomic};
 
 use shortfall::report::shard::{GROUP_FORMAT, GROUP_JSON, Group};
 
@@ -146,7 +147,8 @@ impl Points {
         self.rows.push(row);
     }
 
-    /// Writes OUT/sweep-NAME/: sweep.csv, the chart, the terminal summary.
+    /// Writes OUT/sweep-NAME/ (built beside its place and swapped in whole):
+    /// sweep.csv and the chart; then the terminal summary.
     pub fn finish(
         self,
         out_dir: &Path,
@@ -156,12 +158,14 @@ impl Points {
     ) -> anyhow::Result<ExitCode> {
         let Points { first, rows } = self;
         let (sim0, s0) = first.expect("at least one point");
-        let dir = output::create_dir(out_dir, &format!("sweep-{}", s0.scenario))?;
-        super::compare::remove_stale_results(&dir, &[], &["sweep"]);
-        write_csv(&dir.join("sweep.csv"), axes, &rows)?;
+        let name = format!("sweep-{}", s0.scenario);
+        let staged = Staged::of(out_dir, &name, Contents::Group(&["sweep"]))?;
+        write_csv(&staged.path().join("sweep.csv"), axes, &rows)?;
         if !out.formats.is_empty() {
-            chart(&dir, out, axes, &rows, &s0)?;
+            chart(staged.path(), out, axes, &rows, &s0)?;
         }
+        super::interrupt::check()?;
+        let dir = staged.commit()?;
         if !out.quiet {
             print!("{}", terminal(axes, &rows, out.metric, &s0));
             println!(

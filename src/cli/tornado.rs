@@ -9,12 +9,13 @@ use std::time::Instant;
 use shortfall::engine::SimOutput;
 use shortfall::output::markdown::decimals_for;
 use shortfall::output::timeseries::fmt_f64;
+use shortfall::output::{Contents, Staged};
 use shortfall::plot::compare::{TornadoBar, tornado};
 use shortfall::report::{Summary, summarise};
 use shortfall::scenario::validate::{Input, Occurrence, Scenario};
 use shortfall::scenario::{self, Model};
 use shortfall::stats::{self, Metric, MetricDiff};
-use shortfall::{Error, atomic, output};
+use shortfall::{Error, atomic};
 
 use super::{TornadoArgs, progress};
 
@@ -138,12 +139,14 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     }
     // Widest swing first.
     outcomes.sort_by(|a, b| width(b).total_cmp(&width(a)));
-    let dir = output::create_dir(&args.common.out, &format!("tornado-{}", s0.scenario))?;
-    super::compare::remove_stale_results(&dir, &[], &["tornado"]);
-    write_csv(&dir.join("tornado.csv"), args.metric, &outcomes)?;
+    let name = format!("tornado-{}", s0.scenario);
+    let staged = Staged::of(&args.common.out, &name, Contents::Group(&["tornado"]))?;
+    write_csv(&staged.path().join("tornado.csv"), args.metric, &outcomes)?;
     if !args.common.no_charts {
-        chart(&dir, args, &s0, &outcomes)?;
+        chart(staged.path(), args, &s0, &outcomes)?;
     }
+    super::interrupt::check()?;
+    let dir = staged.commit()?;
     if !args.common.quiet {
         print!("{}", terminal(args.metric, &s0, &outcomes));
         println!(

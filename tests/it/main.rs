@@ -13,6 +13,7 @@ mod charts;
 mod cli;
 mod compare;
 mod exact;
+mod failures;
 mod hindcast;
 mod interrupt;
 mod invariants;
