@@ -16,6 +16,7 @@ use shortfall::scenario::{self, Model};
 use shortfall::stats::{self, BOOTSTRAP_REPLICATES, Metric, MetricDiff};
 use shortfall::{Error, output};
 
+use super::memory::Plan;
 use super::{CompareArgs, folder, progress};
 
 /// One run of the comparison, before it is run.
@@ -53,6 +54,21 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
     check_paired_trials(models[0].trials)?;
+    let trials = match (args.shard, args.target_se) {
+        (Some(s), _) => {
+            let r = shortfall::engine::shard_range(models[0].trials, s.k, s.n);
+            r.end - r.start
+        }
+        (None, Some(_)) => args.max_trials.unwrap_or(models[0].trials),
+        (None, None) => models[0].trials,
+    };
+    plan(
+        format!("this comparison ({} runs)", models.len()),
+        &models,
+        trials,
+        args.common.threads,
+    )
+    .check(args.common.max_memory)?;
     let out = Finish::of(args);
     if let Some(shard) = args.shard {
         return super::compare_shards::run_shard(args, &entries, shard);
@@ -81,6 +97,24 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     runs.finish(&entries, &out, started, |_| Ok(()))
 }
 
+/// The memory of a command that keeps every run's table (a comparison, or
+/// a merge of its shards): the other runs' tables beside the peak of the
+/// largest, and the paired statistics' per-trial differences.
+pub fn plan(what: String, models: &[&Model], trials: u64, threads: usize) -> Plan {
+    let widest = models
+        .iter()
+        .max_by_key(|m| m.inputs.len())
+        .expect("at least one run");
+    Plan::of(
+        what,
+        widest,
+        trials,
+        threads,
+        models.len() as u64 - 1,
+        8 * 4,
+    )
+}
+
 /// How a comparison's results are written (from `compare` or from a merge
 /// of its shards).
 pub struct Finish<'a> {
@@ -94,6 +128,8 @@ pub struct Finish<'a> {
     pub quiet: bool,
     /// The metric of the terminal summary.
     pub metric: Metric,
+    /// `--max-memory` (for a merge of shards, which checks it).
+    pub max_memory: Option<u64>,
 }
 
 impl Finish<'_> {
@@ -117,6 +153,7 @@ impl Finish<'_> {
             png_width: common.charts.png_width,
             quiet: common.quiet,
             metric,
+            max_memory: common.max_memory,
         }
     }
 }

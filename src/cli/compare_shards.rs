@@ -103,6 +103,15 @@ pub fn merge_group(
     if checked.len() < 2 {
         return Err(super::merge::bad_group(shards, "a comparison has at least two runs").into());
     }
+    let models: Vec<&shortfall::scenario::Model> = checked.iter().map(|(e, _)| &e.model).collect();
+    super::compare::plan(
+        format!("this comparison ({} runs)", models.len()),
+        &models,
+        models[0].trials,
+        0,
+    )
+    .unsplit()
+    .check(out.max_memory)?;
     let mut sims = Vec::with_capacity(checked.len());
     for (entry, list) in &checked {
         sims.push(super::merge::merged(entry, list)?);

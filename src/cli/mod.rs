@@ -5,6 +5,7 @@ mod compare_shards;
 mod compare_target;
 mod folder;
 pub mod interrupt;
+mod memory;
 mod merge;
 mod plot;
 mod progress;
@@ -150,6 +151,11 @@ pub struct Common {
     /// Do not render charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Refuse to start (exit code 2) when the estimated memory is above
+    /// SIZE (e.g. 8G, 500M; K, M, G, T are powers of 1024). Default: the
+    /// memory available (MemAvailable, or a cgroup's limit).
+    #[arg(long, value_name = "SIZE", value_parser = memory::parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 impl Common {
@@ -359,6 +365,10 @@ pub struct MergeArgs {
     /// Do not render charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Refuse to start (exit code 2) when the estimated memory of the merged
+    /// run is above SIZE (e.g. 8G, 500M). Default: the memory available.
+    #[arg(long, value_name = "SIZE", value_parser = memory::parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 /// Options of `shortfall validate`.

@@ -13,6 +13,7 @@ use shortfall::scenario;
 use shortfall::stats::sensitivity::{BINS, REPLICATES, influences};
 use shortfall::{Error, atomic};
 
+use super::memory::Plan;
 use super::{SensitivityArgs, progress};
 
 /// Runs the scenario once and ranks its drawn inputs by their influence on
@@ -36,6 +37,18 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
+    // The analysis ranks every input and the outcome: two more copies.
+    let extra = 8 * 2 * (model.inputs.len() as u64 + 1);
+    Plan::of(
+        "this analysis".into(),
+        &model,
+        model.trials,
+        args.common.threads,
+        0,
+        extra,
+    )
+    .unsplit()
+    .check(args.common.max_memory)?;
     let sim = progress::simulate_with_bar(
         &model,
         args.common.threads,

@@ -19,6 +19,7 @@ use shortfall::{Error, atomic};
 use shortfall::report::shard::{GROUP_FORMAT, GROUP_JSON, Group};
 
 use super::compare::{Finish, split_top_level};
+use super::memory::Plan;
 use super::run::ShardRun;
 use super::{ShardArg, SweepArgs, progress};
 
@@ -93,6 +94,20 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
 
+    let trials = match args.shard {
+        Some(s) => {
+            let r = shortfall::engine::shard_range(trials, s.k, s.n);
+            r.end - r.start
+        }
+        None => trials,
+    };
+    // The first point's table is kept while the others run.
+    let widest = models
+        .iter()
+        .max_by_key(|m| m.inputs.len())
+        .expect("a point");
+    let what = format!("this sweep ({} points)", models.len());
+    Plan::of(what, widest, trials, args.common.threads, 1, 8 * 4).check(args.common.max_memory)?;
     if let Some(shard) = args.shard {
         return run_shard(args, &axes, &models, &tomls, shard);
     }
@@ -266,6 +281,16 @@ pub fn merge_group(
         super::merge::checked_runs(group, shards, "sweep-", |e: &super::compare::Entry| {
             e.model.name.clone()
         })?;
+    let widest = checked
+        .iter()
+        .map(|(e, _)| &e.model)
+        .max_by_key(|m| m.inputs.len());
+    if let Some(m) = widest {
+        let what = format!("this sweep ({} points)", checked.len());
+        Plan::of(what, m, m.trials, 0, 1, 8 * 4)
+            .unsplit()
+            .check(out.max_memory)?;
+    }
     let mut sweep = Points::default();
     for (point, (entry, list)) in points.iter().zip(&checked) {
         sweep.add(point, &entry.model, super::merge::merged(entry, list)?);

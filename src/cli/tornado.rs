@@ -17,6 +17,7 @@ use shortfall::scenario::{self, Model};
 use shortfall::stats::{self, Metric, MetricDiff};
 use shortfall::{Error, atomic};
 
+use super::memory::Plan;
 use super::{TornadoArgs, progress};
 
 /// One input of the tornado: a field and its two settings.
@@ -94,6 +95,18 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
     let total = 1 + 2 * models.iter().filter(|m| m.is_ok()).count();
+    // The scenario's and the low setting's tables are kept while the high
+    // setting runs.
+    Plan::of(
+        format!("this tornado ({total} runs)"),
+        &base,
+        base.trials,
+        args.common.threads,
+        2,
+        8 * 4,
+    )
+    .unsplit()
+    .check(args.common.max_memory)?;
     let mut done = 0;
     let mut run_one = |m: &Model| -> Result<(SimOutput, Summary), Error> {
         done += 1;
