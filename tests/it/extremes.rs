@@ -40,6 +40,18 @@ supply = {{ a = 1.0 }}
     )
 }
 
+/// EUE (to 1e-9 relative), P(shortfall) and LOLE are exactly these.
+fn headline(s: &shortfall::Summary, eue: f64, p: f64, lole: f64) {
+    let m = &s.metrics;
+    assert!(
+        (m.eue.mean - eue).abs() <= 1e-9 * eue,
+        "EUE {} vs {eue}",
+        m.eue.mean
+    );
+    assert_eq!(m.shortfall_probability.mean, p);
+    assert_eq!(m.lole.mean, lole);
+}
+
 #[test]
 fn probability_one_cuts_off_exactly_the_event_s_volume() {
     let m = model(&cut_off(1.0, 1.0, "day", 365, 1000));
@@ -48,10 +60,8 @@ fn probability_one_cuts_off_exactly_the_event_s_volume() {
     for &x in sim.column(Column::Shortfall) {
         assert!((x - 50.0).abs() < 1e-9, "{x}");
     }
-    assert!((s.metrics.eue.mean - 50.0).abs() < 1e-9);
+    headline(&s, 50.0, 1.0, 50.0);
     assert_eq!(s.metrics.eue.se, 0.0);
-    assert_eq!(s.metrics.shortfall_probability.mean, 1.0);
-    assert_eq!(s.metrics.lole.mean, 50.0);
     assert_eq!(s.metrics.column(Column::FirstShortfallStep).min, 100.0);
     assert_eq!(s.metrics.column(Column::LongestShortfallSteps).max, 50.0);
 }
@@ -60,9 +70,7 @@ fn probability_one_cuts_off_exactly_the_event_s_volume() {
 fn probability_zero_gives_no_shortfall() {
     let m = model(&cut_off(0.0, 1.0, "day", 365, 1000));
     let (_, s) = run_summary(&m);
-    assert_eq!(s.metrics.eue.mean, 0.0);
-    assert_eq!(s.metrics.shortfall_probability.mean, 0.0);
-    assert_eq!(s.metrics.lole.mean, 0.0);
+    headline(&s, 0.0, 0.0, 0.0);
     assert_eq!(s.metrics.column(Column::FirstShortfallStep).max, -1.0);
 }
 
@@ -75,7 +83,7 @@ fn zero_storage_is_short_by_the_deficit_every_step() {
     for &x in sim.column(Column::Shortfall) {
         assert!((x - exact).abs() < 1e-9 * exact, "{x} vs {exact}");
     }
-    assert_eq!(s.metrics.lole.mean, 365.0);
+    headline(&s, exact, 1.0, 365.0);
     assert_eq!(s.metrics.column(Column::ShortfallEvents).max, 1.0);
     assert_eq!(s.metrics.column(Column::StorageMin).max, 0.0);
 }
@@ -85,8 +93,7 @@ fn one_step_runs_and_is_exact() {
     let m = model(&cut_off(0.0, 0.7, "day", 1, 600));
     let (sim, s) = run_summary(&m);
     assert_eq!(sim.len(), 600);
-    assert!((s.metrics.eue.mean - 0.3).abs() < 1e-12);
-    assert_eq!(s.metrics.lole.mean, 1.0);
+    headline(&s, 0.3, 1.0, 1.0);
 }
 
 /// 100,000 hourly steps (more than eleven years) with a few trials: the run
