@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use shortfall::engine::{Column, SimOutput};
+use shortfall::output::{Contents, Staged};
 use shortfall::plot::compare::{Curve, Differences, differences_histogram, exceedance_overlay};
 use shortfall::plot::theme::Meta;
 use shortfall::report::comparison::{
@@ -15,6 +16,7 @@ use shortfall::scenario::{self, Model};
 use shortfall::stats::{self, BOOTSTRAP_REPLICATES, Metric, MetricDiff};
 use shortfall::{Error, output};
 
+use super::memory::Plan;
 use super::{CompareArgs, folder, progress};
 
 /// One run of the comparison, before it is run.
@@ -52,6 +54,21 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
     check_paired_trials(models[0].trials)?;
+    let trials = match (args.shard, args.target_se) {
+        (Some(s), _) => {
+            let r = shortfall::engine::shard_range(models[0].trials, s.k, s.n);
+            r.end - r.start
+        }
+        (None, Some(_)) => args.max_trials.unwrap_or(models[0].trials),
+        (None, None) => models[0].trials,
+    };
+    plan(
+        format!("this comparison ({} runs)", models.len()),
+        &models,
+        trials,
+        args.common.threads,
+    )
+    .check(args.common.max_memory)?;
     let out = Finish::of(args);
     if let Some(shard) = args.shard {
         return super::compare_shards::run_shard(args, &entries, shard);
@@ -72,12 +89,30 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         )?);
     }
     super::interrupt::check()?;
-    let dir = output::create_dir(&args.common.out, &format!("compare-{}", entries[0].label))?;
-    let mut runs = Runs::start(&dir, &entries);
+    let name = format!("compare-{}", entries[0].label);
+    let mut runs = Runs::start(&args.common.out, &name)?;
     for (entry, sim) in entries.iter().zip(sims) {
         runs.add(entry, sim, &out)?;
     }
-    runs.finish(&entries, &out, started)
+    runs.finish(&entries, &out, started, |_| Ok(()))
+}
+
+/// The memory of a command that keeps every run's table (a comparison, or
+/// a merge of its shards): the other runs' tables beside the peak of the
+/// largest, and the paired statistics' per-trial differences.
+pub fn plan(what: String, models: &[&Model], trials: u64, threads: usize) -> Plan {
+    let widest = models
+        .iter()
+        .max_by_key(|m| m.inputs.len())
+        .expect("at least one run");
+    Plan::of(
+        what,
+        widest,
+        trials,
+        threads,
+        models.len() as u64 - 1,
+        8 * 4,
+    )
 }
 
 /// How a comparison's results are written (from `compare` or from a merge
@@ -93,6 +128,8 @@ pub struct Finish<'a> {
     pub quiet: bool,
     /// The metric of the terminal summary.
     pub metric: Metric,
+    /// `--max-memory` (for a merge of shards, which checks it).
+    pub max_memory: Option<u64>,
 }
 
 impl Finish<'_> {
@@ -116,39 +153,41 @@ impl Finish<'_> {
             canvas: common.charts.canvas(),
             quiet: common.quiet,
             metric,
+            max_memory: common.max_memory,
         }
     }
 }
 
+/// The stems of a comparison's own files (its tables and charts in every
+/// format): with the run folders, what a new comparison replaces.
+const COMPARE_STEMS: &[&str] = &["comparison", "differences", "exceedance_overlay", "target"];
+
 /// A comparison's runs as they are simulated (or merged), each written to
-/// its folder as it comes.
-pub struct Runs<'a> {
-    dir: &'a Path,
+/// its folder as it comes, inside the comparison's folder being built
+/// beside its place (OUT/.compare-NAME.partial-PID), which is swapped in
+/// whole by [`Runs::finish`].
+pub struct Runs {
+    staged: Staged,
     sims: Vec<SimOutput>,
     summaries: Vec<Summary>,
 }
 
-impl<'a> Runs<'a> {
-    /// Starts a comparison in `dir`, removing results of an earlier one that
-    /// this one will not rewrite.
-    pub fn start(dir: &'a Path, entries: &[Entry]) -> Runs<'a> {
-        let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
-        remove_stale_results(
-            dir,
-            &labels,
-            &["comparison", "differences", "exceedance_overlay", "target"],
-        );
-        Runs {
-            dir,
-            sims: Vec::with_capacity(entries.len()),
-            summaries: Vec::with_capacity(entries.len()),
-        }
+impl Runs {
+    /// Starts the comparison folder `out/name` beside its place. An earlier
+    /// one stays as it was until the finish; then its runs and files are
+    /// replaced, and files of the user's carried over.
+    pub fn start(out: &Path, name: &str) -> Result<Runs, Error> {
+        Ok(Runs {
+            staged: Staged::of(out, name, Contents::Group(COMPARE_STEMS))?,
+            sims: Vec::new(),
+            summaries: Vec::new(),
+        })
     }
 
     /// The next run's result: summarised and written to its folder.
     pub fn add(&mut self, entry: &Entry, sim: SimOutput, out: &Finish<'_>) -> Result<(), Error> {
         let written = folder::summarise_and_write(
-            self.dir,
+            self.staged.path(),
             &entry.label,
             &entry.model,
             &sim,
@@ -161,25 +200,28 @@ impl<'a> Runs<'a> {
         )?;
         self.sims.push(sim);
         self.summaries.push(written.summary.clone());
-        // Once a comparison writes, it writes every run (the check for a
-        // stop came before).
+        // Into the comparison's own folder, itself still beside its place.
         written.staged.commit()?;
         Ok(())
     }
 
     /// Every run against the first: comparison.json, comparison.csv, the
-    /// charts and the terminal summary.
+    /// charts, then `more` (further files into the folder), and the folder
+    /// swapped in whole (unless the command was asked to stop meanwhile:
+    /// then an earlier one stays as it was); then the terminal summary.
     pub fn finish(
         self,
         entries: &[Entry],
         out: &Finish<'_>,
         started: Instant,
+        more: impl FnOnce(&Path) -> Result<(), Error>,
     ) -> anyhow::Result<ExitCode> {
         let Runs {
-            dir,
+            staged,
             sims,
             summaries,
         } = self;
+        let dir = staged.path();
         let (trials, seed) = (entries[0].model.trials, entries[0].model.seed);
         let diffs: Vec<Vec<MetricDiff>> = sims[1..]
             .iter()
@@ -206,6 +248,9 @@ impl<'a> Runs<'a> {
         if !out.formats.is_empty() {
             charts(dir, out, entries, &sims, &summaries)?;
         }
+        more(dir)?;
+        super::interrupt::check()?;
+        let dir = staged.commit()?;
         if !out.quiet {
             print!("{}", terminal(&comparison, out.metric));
             println!(
@@ -343,32 +388,6 @@ pub fn check_paired_trials(trials: u64) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-/// Before a comparison, sweep or tornado writes into `dir`, removes what an
-/// earlier one left there and this one will not write: run folders (those
-/// holding a summary.json) not named in `runs`, and files whose name starts
-/// with one of `stems` (this command's outputs, in every format). The folder
-/// then never mixes two commands' results. Only shortfall's own files are
-/// touched.
-pub fn remove_stale_results(dir: &Path, runs: &[&str], stems: &[&str]) {
-    let Ok(list) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in list.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if path.is_dir() {
-            if !runs.contains(&name.as_str()) && path.join(files::SUMMARY_JSON).is_file() {
-                let _ = std::fs::remove_dir_all(&path);
-            }
-        } else if stems.iter().any(|s| {
-            name.strip_prefix(s)
-                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('_'))
-        }) {
-            let _ = std::fs::remove_file(&path);
-        }
-    }
 }
 
 /// Splits `text` at commas that are not inside brackets, braces or quotes

@@ -103,15 +103,23 @@ pub fn merge_group(
     if checked.len() < 2 {
         return Err(super::merge::bad_group(shards, "a comparison has at least two runs").into());
     }
+    let models: Vec<&shortfall::scenario::Model> = checked.iter().map(|(e, _)| &e.model).collect();
+    super::compare::plan(
+        format!("this comparison ({} runs)", models.len()),
+        &models,
+        models[0].trials,
+        0,
+    )
+    .unsplit()
+    .check(out.max_memory)?;
     let mut sims = Vec::with_capacity(checked.len());
     for (entry, list) in &checked {
         sims.push(super::merge::merged(entry, list)?);
     }
     let entries: Vec<Entry> = checked.into_iter().map(|(e, _)| e).collect();
-    let dir = output::create_dir(out_dir, &group.name)?;
-    let mut runs = Runs::start(&dir, &entries);
+    let mut runs = Runs::start(out_dir, &group.name)?;
     for (entry, sim) in entries.iter().zip(sims) {
         runs.add(entry, sim, out)?;
     }
-    runs.finish(&entries, out, started)
+    runs.finish(&entries, out, started, |_| Ok(()))
 }

@@ -49,13 +49,14 @@ pub fn compare_to_target(
     // Asked to stop during the simulations: nothing is written or removed.
     super::interrupt::check()?;
     let finals = entries_with_trials(args, Some(info.trials))?;
-    let dir = output::create_dir(&args.common.out, &format!("compare-{}", finals[0].label))?;
-    let mut runs = Runs::start(&dir, &finals);
+    let name = format!("compare-{}", finals[0].label);
+    let mut runs = Runs::start(&args.common.out, &name)?;
     for (e, sim) in finals.iter().zip(sims) {
         runs.add(e, sim.into_run_of_its_trials()?, &out)?;
     }
-    let code = runs.finish(&finals, &out, started)?;
-    output::write_json(&dir.join("target.json"), &info)?;
+    let code = runs.finish(&finals, &out, started, |dir| {
+        output::write_json(&dir.join("target.json"), &info)
+    })?;
     // Said even with --quiet: the comparison may not have reached its target.
     let zero = format!("a paired difference in {}", metric.label());
     println!("{}", describe(&info, &subject, &zero));

@@ -19,7 +19,8 @@ struct Flags {
 static FLAGS: OnceLock<Flags> = OnceLock::new();
 
 /// Installs the handlers (once; later calls do nothing), for the commands
-/// that simulate and check [`requested`]. Without them a signal ends the
+/// that write a results folder and check [`requested`] (at least before
+/// the folder is swapped in). Without them a signal ends the
 /// process as usual (what a command that only reads or writes wants: its
 /// results folder is swapped in whole or not at all).
 pub fn install() {

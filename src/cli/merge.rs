@@ -12,6 +12,7 @@ use shortfall::scenario::Model;
 use shortfall::{Error, output, scenario};
 
 use super::compare::{Entry, Finish};
+use super::memory::Plan;
 use super::{MergeArgs, folder, terminal};
 
 /// Checks the shards, merges them and writes the files of the whole run.
@@ -44,14 +45,24 @@ fn merge_in_pool(
     // Everything is checked and read before the output folder is made.
     let shards = check_shards(&args.shards)?;
     let model = model_of(&shards)?;
-    let sim = merge_shards(&shards, StepSums::new(&model), model.inputs.len())?;
-    let read_seconds = started.elapsed().as_secs_f64();
-
     let charts = if args.no_charts {
         &[][..]
     } else {
         &args.charts.format[..]
     };
+    Plan::of(
+        "this merge".into(),
+        &model,
+        model.trials,
+        args.threads,
+        0,
+        0,
+    )
+    .with_charts(charts, args.charts.png_width)
+    .unsplit()
+    .check(args.max_memory)?;
+    let sim = merge_shards(&shards, StepSums::new(&model), model.inputs.len())?;
+    let read_seconds = started.elapsed().as_secs_f64();
     let written = folder::summarise_and_write(
         &args.out,
         &model.name,
@@ -276,6 +287,7 @@ fn merge_group(
         canvas: args.charts.canvas(),
         quiet: args.quiet,
         metric: args.metric,
+        max_memory: args.max_memory,
     };
     match group.command.as_str() {
         "compare" => super::compare_shards::merge_group(&group, dir, &args.out, &out, started),

@@ -5,6 +5,7 @@ mod compare_shards;
 mod compare_target;
 mod folder;
 pub mod interrupt;
+mod memory;
 mod merge;
 mod plot;
 mod progress;
@@ -162,6 +163,11 @@ pub struct Common {
     /// Do not render charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Refuse to start (exit code 2) when the estimated memory is above
+    /// SIZE (e.g. 8G, 500M; K, M, G, T are powers of 1024). Default: the
+    /// memory available (MemAvailable, or a cgroup's limit).
+    #[arg(long, value_name = "SIZE", value_parser = memory::parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 impl Common {
@@ -406,6 +412,10 @@ pub struct MergeArgs {
     /// Do not render charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Refuse to start (exit code 2) when the estimated memory of the merged
+    /// run is above SIZE (e.g. 8G, 500M). Default: the memory available.
+    #[arg(long, value_name = "SIZE", value_parser = memory::parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 /// Options of `shortfall validate`.
@@ -422,11 +432,15 @@ pub struct ValidateArgs {
 /// Parses the command line and runs the command.
 pub fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    // The commands that simulate stop cleanly on Ctrl-C or SIGTERM; the
-    // others keep the signals' usual action.
+    // The commands that write a results folder stop cleanly on Ctrl-C or
+    // SIGTERM (those that simulate within a chunk's time; merge and plot
+    // at the end of their work, before the swap); the others keep the
+    // signals' usual action.
     if matches!(
         cli.command,
         Command::Run(_)
+            | Command::Merge(_)
+            | Command::Plot(_)
             | Command::Compare(_)
             | Command::Sweep(_)
             | Command::Tornado(_)

@@ -9,6 +9,7 @@ use shortfall::{Error, output, scenario};
 
 use shortfall::stats::Metric;
 
+use super::memory::Plan;
 use super::{RunArgs, ShardArg, folder, interrupt, progress, target, terminal};
 
 /// Loads, runs, summarises and writes one scenario.
@@ -27,6 +28,23 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         &args.common.charts.format[..]
     };
+    // The memory the run will hold, before anything runs.
+    let planned = scenario::load_model(&args.scenario, &sets)?;
+    let (trials, held) = match args.target_se {
+        // Waves append to the table, which may be copied as it grows.
+        Some(_) => (args.max_trials.unwrap_or(planned.trials), 1),
+        None => (planned.trials, 0),
+    };
+    Plan::of(
+        "this run".into(),
+        &planned,
+        trials,
+        args.common.threads,
+        held,
+        0,
+    )
+    .with_charts(charts, args.common.charts.png_width)
+    .check(args.common.max_memory)?;
     let t0 = Instant::now();
     let (model, sets, sim, target) = match args.target_se {
         Some(relative_se) => {
@@ -122,6 +140,17 @@ fn run_shard(args: &RunArgs, shard: ShardArg) -> anyhow::Result<ExitCode> {
     }
     let sets = args.common.sets(&args.sets);
     let (scenario, model) = scenario::load_with_model(&args.scenario, &sets)?;
+    let range = shard_range(model.trials, shard.k, shard.n);
+    Plan::of(
+        format!("shard {} of {}", shard.k, shard.n),
+        &model,
+        range.end - range.start,
+        args.common.threads,
+        0,
+        0,
+    )
+    .unsplit()
+    .check(args.common.max_memory)?;
     let text = scenario::canonical_toml(&scenario).map_err(anyhow::Error::msg)?;
     let shard_run = ShardRun {
         parent: &args.common.out.join(&model.name),

@@ -6,12 +6,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use shortfall::output::timeseries::fmt_f64;
+use shortfall::output::{Contents, Staged};
 use shortfall::plot::compare::{TornadoBar, tornado};
 use shortfall::report::summarise;
 use shortfall::scenario;
 use shortfall::stats::sensitivity::{BINS, REPLICATES, influences};
-use shortfall::{Error, atomic, output};
+use shortfall::{Error, atomic};
 
+use super::memory::Plan;
 use super::{SensitivityArgs, progress};
 
 /// Runs the scenario once and ranks its drawn inputs by their influence on
@@ -35,6 +37,18 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
+    // The analysis ranks every input and the outcome: two more copies.
+    let extra = 8 * 2 * (model.inputs.len() as u64 + 1);
+    Plan::of(
+        "this analysis".into(),
+        &model,
+        model.trials,
+        args.common.threads,
+        0,
+        extra,
+    )
+    .unsplit()
+    .check(args.common.max_memory)?;
     let sim = progress::simulate_with_bar(
         &model,
         args.common.threads,
@@ -53,8 +67,9 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             .then(b.spearman.0.abs().total_cmp(&a.spearman.0.abs()))
     });
 
-    let dir = output::create_dir(&args.common.out, &format!("sensitivity-{}", model.name))?;
-    super::compare::remove_stale_results(&dir, &[], &["sensitivity"]);
+    let name = format!("sensitivity-{}", model.name);
+    let staged = Staged::of(&args.common.out, &name, Contents::Group(&["sensitivity"]))?;
+    let dir = staged.path();
     let num = |x: f64| {
         if x.is_finite() {
             fmt_f64(x)
@@ -112,6 +127,8 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             &bars,
         )?;
     }
+    super::interrupt::check()?;
+    let dir = staged.commit()?;
     if !args.common.quiet {
         let mut out = format!(
             "{}: {} uncertain inputs against the per-trial {} quantity, {} trials, seed {}\n  rank regression R² {:.3}; variance share from {BINS} quantile bins (about {:.4} with no effect); 95% bootstrap intervals from {REPLICATES} resamples\n",

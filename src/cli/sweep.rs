@@ -8,16 +8,18 @@ use std::time::Instant;
 use shortfall::engine::SimOutput;
 use shortfall::output::markdown::decimals_for;
 use shortfall::output::timeseries::fmt_f64;
+use shortfall::output::{Contents, Staged};
 use shortfall::plot::compare::{SweepLine, sweep_chart};
 use shortfall::plot::theme::Meta;
 use shortfall::report::{Summary, TargetInfo, summarise};
 use shortfall::scenario::{self, Model};
 use shortfall::stats::{self, Metric};
-use shortfall::{Error, atomic, output};
+use shortfall::{Error, atomic};
 
 use shortfall::report::shard::{GROUP_FORMAT, GROUP_JSON, Group};
 
 use super::compare::{Finish, split_top_level};
+use super::memory::Plan;
 use super::run::ShardRun;
 use super::{ShardArg, SweepArgs, progress};
 
@@ -71,6 +73,20 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
 
+    let trials = match args.shard {
+        Some(s) => {
+            let r = shortfall::engine::shard_range(trials, s.k, s.n);
+            r.end - r.start
+        }
+        None => trials,
+    };
+    // The first point's table is kept while the others run.
+    let widest = models
+        .iter()
+        .max_by_key(|m| m.inputs.len())
+        .expect("a point");
+    let what = format!("this sweep ({} points)", models.len());
+    Plan::of(what, widest, trials, args.common.threads, 1, 8 * 4).check(args.common.max_memory)?;
     if let Some(shard) = args.shard {
         return run_shard(args, &axes, &models, &tomls, shard);
     }
@@ -174,8 +190,9 @@ impl Points {
         self.rows.push(row);
     }
 
-    /// Writes OUT/sweep-NAME/: sweep.csv, the chart, target.json for a
-    /// sweep run to a precision, the terminal summary.
+    /// Writes OUT/sweep-NAME/ (built beside its place and swapped in whole):
+    /// sweep.csv, the chart, and target.json for a sweep run to a precision;
+    /// then the terminal summary.
     pub fn finish(
         self,
         out_dir: &Path,
@@ -190,15 +207,17 @@ impl Points {
             sources,
         } = self;
         let (sim0, s0) = first.expect("at least one point");
-        let dir = output::create_dir(out_dir, &format!("sweep-{}", s0.scenario))?;
-        super::compare::remove_stale_results(&dir, &[], &["sweep", "target"]);
-        write_csv(&dir.join("sweep.csv"), axes, &rows)?;
+        let name = format!("sweep-{}", s0.scenario);
+        let staged = Staged::of(out_dir, &name, Contents::Group(&["sweep", "target"]))?;
+        write_csv(&staged.path().join("sweep.csv"), axes, &rows)?;
         if let Some(info) = target {
-            output::write_json(&dir.join("target.json"), info)?;
+            shortfall::output::write_json(&staged.path().join("target.json"), info)?;
         }
         if !out.formats.is_empty() {
-            chart(&dir, out, axes, &rows, (&s0, &sources))?;
+            chart(staged.path(), out, axes, &rows, (&s0, &sources))?;
         }
+        super::interrupt::check()?;
+        let dir = staged.commit()?;
         if !out.quiet {
             print!("{}", terminal(axes, &rows, out.metric, &s0));
             println!(
@@ -299,6 +318,16 @@ pub fn merge_group(
         super::merge::checked_runs(group, shards, "sweep-", |e: &super::compare::Entry| {
             e.model.name.clone()
         })?;
+    let widest = checked
+        .iter()
+        .map(|(e, _)| &e.model)
+        .max_by_key(|m| m.inputs.len());
+    if let Some(m) = widest {
+        let what = format!("this sweep ({} points)", checked.len());
+        Plan::of(what, m, m.trials, 0, 1, 8 * 4)
+            .unsplit()
+            .check(out.max_memory)?;
+    }
     let mut sweep = Points::default();
     for (point, (entry, list)) in points.iter().zip(&checked) {
         sweep.add(point, &entry.model, super::merge::merged(entry, list)?);

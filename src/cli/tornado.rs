@@ -9,13 +9,15 @@ use std::time::Instant;
 use shortfall::engine::SimOutput;
 use shortfall::output::markdown::decimals_for;
 use shortfall::output::timeseries::fmt_f64;
+use shortfall::output::{Contents, Staged};
 use shortfall::plot::compare::{TornadoBar, tornado};
 use shortfall::report::{Summary, summarise};
 use shortfall::scenario::validate::{Input, Occurrence, Scenario};
 use shortfall::scenario::{self, Model};
 use shortfall::stats::{self, Metric, MetricDiff};
-use shortfall::{Error, atomic, output};
+use shortfall::{Error, atomic};
 
+use super::memory::Plan;
 use super::{TornadoArgs, progress};
 
 /// One input of the tornado: a field and its two settings.
@@ -93,6 +95,18 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
     let total = 1 + 2 * models.iter().filter(|m| m.is_ok()).count();
+    // The scenario's and the low setting's tables are kept while the high
+    // setting runs.
+    Plan::of(
+        format!("this tornado ({total} runs)"),
+        &base,
+        base.trials,
+        args.common.threads,
+        2,
+        8 * 4,
+    )
+    .unsplit()
+    .check(args.common.max_memory)?;
     let mut done = 0;
     let mut run_one = |m: &Model| -> Result<(SimOutput, Summary), Error> {
         done += 1;
@@ -138,12 +152,14 @@ pub fn run_tornado(args: &TornadoArgs) -> anyhow::Result<ExitCode> {
     }
     // Widest swing first.
     outcomes.sort_by(|a, b| width(b).total_cmp(&width(a)));
-    let dir = output::create_dir(&args.common.out, &format!("tornado-{}", s0.scenario))?;
-    super::compare::remove_stale_results(&dir, &[], &["tornado"]);
-    write_csv(&dir.join("tornado.csv"), args.metric, &outcomes)?;
+    let name = format!("tornado-{}", s0.scenario);
+    let staged = Staged::of(&args.common.out, &name, Contents::Group(&["tornado"]))?;
+    write_csv(&staged.path().join("tornado.csv"), args.metric, &outcomes)?;
     if !args.common.no_charts {
-        chart(&dir, args, (&s0, &base.report.sources), &outcomes)?;
+        chart(staged.path(), args, (&s0, &base.report.sources), &outcomes)?;
     }
+    super::interrupt::check()?;
+    let dir = staged.commit()?;
     if !args.common.quiet {
         print!("{}", terminal(args.metric, &s0, &outcomes));
         println!(

@@ -7,12 +7,14 @@
 //! - [`columns`]: what a trial reports (the per-trial columns, typed);
 //! - [`tally`]: per-step sums over trials;
 //! - [`hist`]: the per-step storage histogram;
+//! - [`memory`]: a run's peak memory, estimated before it starts;
 //! - [`observe`]: watching a trial step by step (a no-op in runs);
 //! - [`run`]: the parallel chunk driver and its result, [`SimOutput`].
 
 pub mod columns;
 mod fold;
 pub mod hist;
+pub mod memory;
 pub mod observe;
 mod orders;
 pub mod outage;

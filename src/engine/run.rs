@@ -41,11 +41,11 @@ pub fn shard_range(trials: u64, k: u64, n: u64) -> Range<u64> {
 }
 
 /// Chunks run between two reductions (bounds the memory of per-chunk sums).
-const WAVE: usize = 64;
+pub(crate) const WAVE: usize = 64;
 /// Steps per lockable block of the storage histogram (64 × 1002 counts).
 const HIST_BLOCK_ROWS: usize = 64;
 /// Bytes of buffered storage-histogram bins per thread (see `simulate`).
-const BIN_BUFFER: usize = 512 * 1024;
+pub(crate) const BIN_BUFFER: usize = 512 * 1024;
 
 /// A worker thread's reusable buffers.
 struct Scratch {

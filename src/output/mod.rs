@@ -24,11 +24,11 @@ use std::path::{Path, PathBuf};
 use crate::atomic::atomic_write;
 use crate::engine::{Column, SimOutput};
 use crate::error::Error;
-use crate::report::{Chart, Format, Summary, files};
+use crate::report::{Format, Summary, files};
 use crate::stats::StepRow;
 
 pub use json::{read_summary, write_json};
-pub use staged::Staged;
+pub use staged::{Contents, Staged};
 pub use timeseries::{read_timeseries, write_timeseries};
 pub use trials::{
     read_trials_npy, write_inputs_csv, write_inputs_npy, write_trials_csv, write_trials_npy,
@@ -94,29 +94,6 @@ pub fn write_summary_md(
     let path = dir.join(files::SUMMARY_MD);
     atomic_write(&path, |w| w.write_all(md.as_bytes()))?;
     Ok(path)
-}
-
-/// Removes files an earlier run (or plot) wrote into `dir` that this one did
-/// not: chart files of other formats or after --no-charts, and with
-/// `tables` also a trials.csv, inputs.npy or inputs.csv not written now. A
-/// results folder then never mixes two runs. Only the file names shortfall
-/// writes are touched.
-pub fn remove_stale(dir: &Path, written: &[PathBuf], tables: bool) {
-    let mut ours: Vec<String> = Vec::new();
-    if tables {
-        ours.extend([files::TRIALS_CSV, files::INPUTS_NPY, files::INPUTS_CSV].map(String::from));
-    }
-    for chart in Chart::ALL {
-        for format in Format::ALL {
-            ours.push(chart.file_name(format));
-        }
-    }
-    for name in ours {
-        let path = dir.join(&name);
-        if !written.contains(&path) && path.exists() {
-            let _ = std::fs::remove_file(&path);
-        }
-    }
 }
 
 /// A finished run read back from its folder (what `shortfall plot` needs).

@@ -350,3 +350,15 @@ pub(crate) fn extract_into<T: Copy + Default + Send + Sync>(
 pub(crate) const COLUMN_GROUP: usize = 8;
 /// Rows per block of that pass (each block is one task).
 const ROW_BLOCK: usize = 1 << 14;
+
+#[cfg(test)]
+mod memory_tests {
+    /// The memory estimate counts the statistics' working columns.
+    #[test]
+    fn the_memory_estimate_counts_a_group_of_keys_and_the_sorted_column() {
+        assert_eq!(
+            crate::engine::memory::STATISTICS_COLUMNS,
+            super::COLUMN_GROUP as u64 + 1
+        );
+    }
+}

@@ -14,7 +14,16 @@ fn interrupted_run(signal: &str, out: &std::path::Path) -> (Option<i32>, f64, St
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("shortfall"))
         .arg("run")
         .arg(root().join("scenarios/japan-2024.toml"))
-        .args(["--trials", "50000000", "--quiet", "--out"])
+        // Far more than the machine may hold: --max-memory lets it start
+        // (the table's pages are touched only as trials finish).
+        .args([
+            "--trials",
+            "50000000",
+            "--max-memory",
+            "1T",
+            "--quiet",
+            "--out",
+        ])
         .arg(out)
         .stderr(Stdio::piped())
         .spawn()
