@@ -14,6 +14,7 @@ mod cli;
 mod compare;
 mod exact;
 mod hindcast;
+mod hostile;
 mod interrupt;
 mod invariants;
 mod layers;
