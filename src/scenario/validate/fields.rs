@@ -241,7 +241,15 @@ pub(super) fn check_reachable(
         return;
     };
     let (lo, hi) = d.support();
-    if hi < range.0 || lo > range.1 {
+    let outside = match d {
+        // Its values one by one: [-2, 1.5] spans [0, 1] but neither is in it.
+        DistSpec::Empirical { values, weights } => !values
+            .iter()
+            .zip(weights)
+            .any(|(v, w)| *w > 0.0 && (range.0..=range.1).contains(v)),
+        _ => hi < range.0 || lo > range.1,
+    };
+    if outside {
         let (what, allowed) = what_allowed;
         cx.error(
             Some(&node.origin),
