@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::files::FileError;
 use super::raw::{self, Node, Value};
 use super::validate::suggest;
 use crate::error::{Error, Location, Problem};
@@ -65,14 +66,13 @@ fn load_inner(
             },
         ));
     }
-    let mut node = raw::load_file(path).map_err(|e| match e {
-        // Report syntax errors of a parent against the file the user named.
-        Error::Scenario { problems, .. } => Error::Scenario {
+    let text = super::files::read_text(path).map_err(|e| unreadable(top, path, named_at, e))?;
+    // Syntax errors of a parent are reported against the file the user named.
+    let mut node =
+        raw::parse(&text, &path.display().to_string()).map_err(|problems| Error::Scenario {
             file: top.to_path_buf(),
             problems,
-        },
-        other => other,
-    })?;
+        })?;
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
     resolve_relative_paths(&mut node, &dir);
 
@@ -104,6 +104,33 @@ fn load_inner(
                 })
             }
         }
+    }
+}
+
+/// A file of the chain that cannot be read: the file named on the command
+/// line as such, a parent as a problem of the `extends` that names it.
+fn unreadable(top: &Path, path: &Path, named_at: Option<Location>, e: FileError) -> Error {
+    match (e, named_at) {
+        (FileError::Io(source), None) => Error::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+        (FileError::Refused(message), None) => Error::scenario(
+            top,
+            Problem {
+                location: Location::WholeFile(path.display().to_string().into()),
+                field: String::new(),
+                message,
+            },
+        ),
+        (e, Some(origin)) => Error::scenario(
+            top,
+            Problem {
+                location: origin,
+                field: "scenario.extends".into(),
+                message: format!("cannot read {}: {e}", path.display()),
+            },
+        ),
     }
 }
 

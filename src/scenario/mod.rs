@@ -1,6 +1,7 @@
 //! Scenario files: parsing ([`raw`]), `extends` and `--set` ([`merge`]),
 //! checking ([`validate`]) and compiling into the engine's [`Model`].
 
+pub mod files;
 pub mod merge;
 pub mod model;
 pub mod raw;

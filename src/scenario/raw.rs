@@ -5,12 +5,11 @@
 //! origin of every value lets errors found after `extends` and `--set` still
 //! point at the right file and line.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::error::{Error, Location, Problem};
+use crate::error::{Location, Problem};
 
 /// A value and where it came from.
 #[derive(Debug, Clone)]
@@ -142,14 +141,12 @@ pub fn parse(text: &str, name: &str) -> Result<Node, Vec<Problem>> {
     }
     let mut problems = Vec::new();
     let span = doc.span();
-    let root = convert_table(
-        doc.get_ref(),
-        span.start,
-        &file,
-        &lines,
+    let at = Source {
+        file: &file,
+        lines: &lines,
         text,
-        &mut problems,
-    );
+    };
+    let root = convert_table(doc.get_ref(), span.start, "", &at, &mut problems);
     if problems.is_empty() {
         Ok(root)
     } else {
@@ -187,72 +184,88 @@ fn set_origin(node: &mut Node, origin: &Location) {
     }
 }
 
+/// Where the values being converted come from.
+struct Source<'a> {
+    file: &'a Arc<str>,
+    lines: &'a LineIndex,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn at(&self, offset: usize) -> Location {
+        let (line, column) = self.lines.position(self.text, offset);
+        Location::File {
+            file: self.file.clone(),
+            line,
+            column,
+        }
+    }
+}
+
+/// `parent.key`, or `key` at the top.
+fn child_path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
 fn convert_table(
     table: &DeTable<'_>,
     start: usize,
-    file: &Arc<str>,
-    lines: &LineIndex,
-    text: &str,
+    path: &str,
+    at: &Source<'_>,
     problems: &mut Vec<Problem>,
 ) -> Node {
     let mut out = Table::with_capacity(table.len());
     for (key, value) in table.iter() {
+        let key = key.get_ref().to_string();
         let node = convert_value(
             value.get_ref(),
             value.span().start,
-            file,
-            lines,
-            text,
+            &child_path(path, &key),
+            at,
             problems,
         );
-        out.push((key.get_ref().to_string(), node));
+        out.push((key, node));
     }
-    let (line, column) = lines.position(text, start);
     Node {
         value: Value::Table(out),
-        origin: Location::File {
-            file: file.clone(),
-            line,
-            column,
-        },
+        origin: at.at(start),
     }
 }
 
 fn convert_value(
     value: &DeValue<'_>,
     start: usize,
-    file: &Arc<str>,
-    lines: &LineIndex,
-    text: &str,
+    path: &str,
+    at: &Source<'_>,
     problems: &mut Vec<Problem>,
 ) -> Node {
-    let (line, column) = lines.position(text, start);
-    let origin = Location::File {
-        file: file.clone(),
-        line,
-        column,
+    let origin = at.at(start);
+    let mut problem = |message: String| {
+        problems.push(Problem {
+            location: origin.clone(),
+            field: path.to_string(),
+            message,
+        })
     };
     let value = match value {
         DeValue::String(s) => Value::Str(s.to_string()),
         DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
             Ok(v) => Value::Int(v),
             Err(_) => {
-                problems.push(Problem {
-                    location: origin.clone(),
-                    field: String::new(),
-                    message: format!("integer {i} is out of range"),
-                });
+                problem(format!(
+                    "the integer {i} is out of range (whole numbers here fit in 64 bits: at most 18446744073709551615)"
+                ));
                 Value::Int(0)
             }
         },
-        DeValue::Float(f) => match f.as_str().parse::<f64>() {
+        DeValue::Float(f) => match read_float(f.as_str()) {
             Ok(v) => Value::Float(v),
-            Err(_) => {
-                problems.push(Problem {
-                    location: origin.clone(),
-                    field: String::new(),
-                    message: format!("cannot read the number {}", f.as_str()),
-                });
+            Err(message) => {
+                problem(message);
                 Value::Float(f64::NAN)
             }
         },
@@ -260,45 +273,80 @@ fn convert_value(
         DeValue::Datetime(d) => Value::Datetime(d.to_string()),
         DeValue::Array(a) => Value::Array(
             a.iter()
-                .map(|v| convert_value(v.get_ref(), v.span().start, file, lines, text, problems))
+                .enumerate()
+                .map(|(i, v)| {
+                    let item = format!("{path}[{i}]");
+                    convert_value(v.get_ref(), v.span().start, &item, at, problems)
+                })
                 .collect(),
         ),
-        DeValue::Table(t) => return convert_table(t, start, file, lines, text, problems),
+        DeValue::Table(t) => return convert_table(t, start, path, at, problems),
     };
     Node { value, origin }
 }
 
+/// A TOML float as an `f64`. A number written with digits that is too
+/// large for an `f64` (it would read as infinity) or too small (a non-zero
+/// number that would read as 0) is refused; `inf` and `nan` written as such
+/// are kept, for the field's reader to judge.
+fn read_float(text: &str) -> Result<f64, String> {
+    let v: f64 = text
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("cannot read the number {text}"))?;
+    let written_as_digits = text.bytes().any(|b| b.is_ascii_digit());
+    if v.is_infinite() && written_as_digits {
+        return Err(format!(
+            "the number {text} is too large (numbers must be finite, at most about 1.8e308)"
+        ));
+    }
+    let mantissa = text.split(['e', 'E']).next().unwrap_or("");
+    if v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        return Err(format!(
+            "the number {text} is too small to hold (it would read as 0; the smallest is about 5e-324): write 0 if 0 is meant"
+        ));
+    }
+    Ok(v)
+}
+
 /// Maps byte offsets to 1-based (line, column).
+///
+/// Columns count characters from the start of the line. The last position
+/// asked for is remembered, so that the values of one long line (a 5 MB
+/// `per_step` array), asked for in order, cost time in proportion to the
+/// line's length rather than its square.
 struct LineIndex {
     starts: Vec<usize>,
+    /// (byte offset, its column, the start of its line) of the last answer.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl LineIndex {
     fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            last: std::cell::Cell::new((0, 1, 0)),
+        }
     }
 
     fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
         let end = offset.min(text.len());
-        let column = text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        let (last_offset, last_column, last_start) = self.last.get();
+        let (from, base) = if last_start == start && last_offset <= end {
+            (last_offset, last_column)
+        } else {
+            (start, 1)
+        };
+        let column = text.get(from..end).map_or(1, |s| base + s.chars().count());
+        if text.is_char_boundary(end) {
+            self.last.set((end, column, start));
+        }
         (line, column)
     }
-}
-
-/// Reads and parses a scenario file.
-pub fn load_file(path: &Path) -> Result<Node, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse(&text, &path.display().to_string()).map_err(|problems| Error::Scenario {
-        file: path.to_path_buf(),
-        problems,
-    })
 }
 
 #[cfg(test)]
@@ -333,5 +381,53 @@ mod tests {
         );
         let n = parse_set_value("{ dist = \"fixed\", value = 2 }", "a=..");
         assert!(n.get("value").is_some());
+    }
+
+    #[test]
+    fn numbers_that_do_not_fit_are_refused_with_their_field() {
+        let err = parse(
+            "[a]\nx = [1e400]\ny = 1e-400\nz = 99999999999999999999999999999999999999999\n",
+            "f.toml",
+        )
+        .unwrap_err();
+        let found: Vec<(&str, &str)> = err
+            .iter()
+            .map(|p| {
+                (
+                    p.field.as_str(),
+                    p.message.split(' ').take(3).last().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("a.x[0]", "1e400"),
+                ("a.y", "1e-400"),
+                ("a.z", "99999999999999999999999999999999999999999")
+            ]
+        );
+        assert!(err[0].message.contains("too large"), "{}", err[0].message);
+        assert!(err[1].message.contains("too small"), "{}", err[1].message);
+        // What fits is read as written; inf and nan are left to the fields.
+        assert_eq!(read_float("1_000.5"), Ok(1000.5));
+        assert_eq!(read_float("0.0e-999"), Ok(0.0));
+        assert_eq!(read_float("4.9e-324"), Ok(4.9e-324));
+        assert!(read_float("inf").unwrap().is_infinite());
+        assert!(read_float("nan").unwrap().is_nan());
+    }
+
+    #[test]
+    fn columns_count_characters_in_any_order() {
+        let text = "é = [1, 2]\nb = \"ü\"\n";
+        let lines = LineIndex::new(text);
+        let seen: Vec<(usize, usize)> = [9, 5, 0, 14, 9, 19, 2]
+            .iter()
+            .map(|&o| lines.position(text, o))
+            .collect();
+        assert_eq!(
+            seen,
+            [(1, 9), (1, 5), (1, 1), (2, 3), (1, 9), (2, 7), (1, 2)]
+        );
     }
 }

@@ -42,9 +42,9 @@ fn expectations(text: &str) -> Vec<String> {
 
 /// Runs `validate` on one fixture; `Err` lists everything that is wrong.
 fn check(rel: &str) -> Result<(), String> {
-    let text =
-        fs::read_to_string(root().join(rel)).map_err(|e| format!("{rel}: cannot read: {e}"))?;
-    let expects = expectations(&text);
+    // Read as bytes: a fixture may hold bytes that are not UTF-8 on purpose.
+    let bytes = fs::read(root().join(rel)).map_err(|e| format!("{rel}: cannot read: {e}"))?;
+    let expects = expectations(&String::from_utf8_lossy(&bytes));
     if expects.is_empty() {
         return Err(format!(
             "{rel}: has no `{EXPECT} ...` line in the comments at its top"
@@ -106,7 +106,7 @@ fn check_all(dir: &str, at_least: usize) {
 
 #[test]
 fn every_bad_fixture_is_rejected_with_its_expected_messages() {
-    check_all(BAD, 30);
+    check_all(BAD, 100);
 }
 
 #[test]

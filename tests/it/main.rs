@@ -17,6 +17,7 @@ mod exact;
 mod extremes;
 mod failures;
 mod hindcast;
+mod hostile;
 mod interrupt;
 mod invariants;
 mod layers;

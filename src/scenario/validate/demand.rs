@@ -1,6 +1,6 @@
 //! The `[demand]` and `[storage]` sections.
 
-use super::fields::{Cx, Fields, Sections};
+use super::fields::{Cx, Fields, Sections, check_reachable};
 use super::types::{DemandBase, Noise};
 use crate::dist::DistSpec;
 use crate::scenario::raw::Node;
@@ -32,6 +32,16 @@ pub(super) fn read_demand(cx: &mut Cx, sections: &Sections<'_>, steps: usize) ->
     let level = f
         .dist(cx, "level")
         .unwrap_or(DistSpec::Fixed { value: 1.0 });
+    let level_node = demand_node.and_then(|n| n.get("level"));
+    let range = (0.0, f64::INFINITY);
+    let what = ("a demand multiplier", ">= 0");
+    check_reachable(cx, level_node, "demand.level", &level, range, what);
+    if let (DistSpec::Fixed { value }, Some(n)) = (&level, level_node) {
+        if *value < 0.0 {
+            let message = format!("a demand multiplier must be >= 0, got {value}");
+            cx.error(Some(&n.origin), "demand.level", message);
+        }
+    }
     let noise = f.get("noise").and_then(|n| read_noise(cx, n));
     let base = demand_base(cx, demand_node, annual, per_step, seasonality, steps);
     f.finish(cx);
@@ -174,7 +184,13 @@ pub(super) fn read_storage(cx: &mut Cx, sections: &Sections<'_>) -> Storage {
             );
             DistSpec::Fixed { value: minimum }
         }
-        Some(d) => d,
+        Some(d) => {
+            let range = (minimum, capacity);
+            let allowed = format!("within [minimum, capacity] = [{minimum}, {capacity}]");
+            let what = ("the initial level", allowed.as_str());
+            check_reachable(cx, initial_node, "storage.initial", &d, range, what);
+            d
+        }
         None if capacity > 0.0 && initial_node.is_none() => {
             cx.error(storage_origin, "storage.initial", "is required when storage.capacity > 0 (a number or a distribution within [minimum, capacity])");
             DistSpec::Fixed { value: minimum }

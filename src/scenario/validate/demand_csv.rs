@@ -62,13 +62,16 @@ pub(super) fn inline_demand_csv(root: &mut Node, cx: &mut Cx) {
 }
 
 /// Reads a one-column CSV of per-step demand (a header row is optional; with
-/// several columns, the one headed `demand` is used).
+/// several columns, the one headed `demand` is used). The file is read as a
+/// scenario file is ([`crate::scenario::files::read_text`]: a regular file
+/// of UTF-8 text of at most 16 MiB).
 pub fn read_demand_csv(path: &Path) -> Result<Vec<f64>, String> {
+    let text = crate::scenario::files::read_text(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        .from_reader(text.as_bytes());
     let mut column = None;
     let mut values = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -96,9 +99,9 @@ pub fn read_demand_csv(path: &Path) -> Result<Vec<f64>, String> {
                 path.display()
             )
         })?;
-        if !v.is_finite() || v < 0.0 {
+        if !v.is_finite() || !(0.0..=super::fields::MAX_MAGNITUDE).contains(&v) {
             return Err(format!(
-                "{}:{line}: demand must be a finite number >= 0, got {v}",
+                "{}:{line}: demand must be a finite number >= 0 and at most 1e15, got {v}",
                 path.display()
             ));
         }

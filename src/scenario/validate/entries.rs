@@ -1,7 +1,7 @@
 //! The arrays of tables `[[supplier]]`, `[[substitute]]` and `[[event]]`:
 //! their entries and ids (of the right form, and unique across all three).
 
-use super::fields::{Cx, valid_id};
+use super::fields::{Cx, id_problem};
 use crate::error::Location;
 use crate::scenario::raw::{Node, Value};
 
@@ -102,12 +102,8 @@ fn check_ids(cx: &mut Cx, entries: &Entries<'_>) {
                 .get("id")
                 .map(|n| n.origin.clone())
                 .unwrap_or(Location::Generated);
-            if !valid_id(id) {
-                cx.error(
-                    Some(&origin),
-                    &format!("{kind}.{id}.id"),
-                    format!("must use only a-z, 0-9, '_' and '-', got \"{id}\""),
-                );
+            if let Some(problem) = id_problem(id) {
+                cx.error(Some(&origin), &format!("{kind}.{id}.id"), problem);
             }
             if let Some((_, first)) = ids.iter().find(|(i, _)| i == id) {
                 cx.error(Some(&origin), &format!("{kind}.{id}.id"), format!("duplicate id \"{id}\" (first used at {}); ids must be unique across suppliers, substitutes and events", first.describe()));

@@ -1,7 +1,7 @@
 //! An `[[event]]` entry.
 
-use super::fields::{Cx, Fields, dist, suggest};
-use super::outage::check_fixed_duration;
+use super::fields::{Cx, Fields, check_reachable, dist, suggest};
+use super::outage::{FRACTION, check_fixed_duration};
 use super::types::{EventSpec, Occurrence};
 use crate::dist::DistSpec;
 use crate::scenario::raw::Node;
@@ -123,6 +123,16 @@ fn read_event(
     let supply = read_effects(&mut f, cx, "supply", suppliers);
     let substitute = read_effects(&mut f, cx, "substitute", substitutes);
     let demand = f.dist(cx, "demand");
+    if let Some(d) = &demand {
+        check_reachable(
+            cx,
+            node.get("demand"),
+            &format!("{path}.demand"),
+            d,
+            (0.0, f64::INFINITY),
+            ("a demand multiplier", ">= 0"),
+        );
+    }
     if let Some(DistSpec::Fixed { value }) = demand {
         if value < 0.0 {
             cx.error(
@@ -145,6 +155,39 @@ fn read_event(
         demand,
     };
     Some((event, after))
+}
+
+/// The largest expected number of occurrences of a `rate_per_year` event
+/// in one trial (`rate_per_year` × the horizon in years). Each occurrence
+/// is drawn and laid down, so a larger mean would run for ever; and a
+/// Poisson mean above about 1.8e19 cannot be sampled at all.
+pub const MAX_EVENT_MEAN: f64 = 1e6;
+
+/// Refuses a `rate_per_year` whose expected number of occurrences over the
+/// horizon exceeds [`MAX_EVENT_MEAN`].
+pub(super) fn check_event_counts(
+    cx: &mut Cx,
+    entries: &[(String, &Node)],
+    events: &[EventSpec],
+    horizon_years: f64,
+) {
+    for e in events {
+        let Occurrence::RatePerYear(rate) = e.occurrence else {
+            continue;
+        };
+        let mean = rate * horizon_years;
+        if mean <= MAX_EVENT_MEAN {
+            continue;
+        }
+        let node = entries.iter().find(|(id, _)| *id == e.id).map(|(_, n)| *n);
+        cx.error(
+            node.and_then(|n| n.get("rate_per_year")).map(|n| &n.origin),
+            &format!("event.{}.rate_per_year", e.id),
+            format!(
+                "gives {mean:e} occurrences expected in one trial ({rate} per year over {horizon_years} years); at most {MAX_EVENT_MEAN:e} are allowed"
+            ),
+        );
+    }
 }
 
 /// `probability` or `rate_per_year`: exactly one of them.
@@ -230,6 +273,7 @@ fn read_effects(
                 return None;
             };
             let d = dist(cx, value, &fpath)?;
+            check_reachable(cx, Some(value), &fpath, &d, (0.0, 1.0), FRACTION);
             if let DistSpec::Fixed { value: v } = d {
                 if !(0.0..=1.0).contains(&v) {
                     cx.error(

@@ -199,7 +199,12 @@ impl<'a> Fields<'a> {
         let path = self.path(key);
         let node = self.get(key)?;
         match &node.value {
-            Value::Table(_) => dist(cx, node, &path).map(Input::Drawn),
+            Value::Table(_) => {
+                let d = dist(cx, node, &path)?;
+                let range = (0.0, f64::INFINITY);
+                check_reachable(cx, Some(node), &path, &d, range, ("a value", ">= 0"));
+                Some(Input::Drawn(d))
+            }
             Value::Int(_) | Value::Float(_) => self.non_negative(cx, key).map(Input::Fixed),
             other => {
                 cx.error(
@@ -215,6 +220,44 @@ impl<'a> Fields<'a> {
     pub(super) fn numbers(&mut self, cx: &mut Cx, key: &'static str) -> Option<Vec<f64>> {
         let path = self.path(key);
         self.get(key).and_then(|n| numbers(cx, n, &path))
+    }
+}
+
+/// A drawn value outside its field's range is clamped into it; a
+/// distribution *all* of whose values lie outside (say `uniform{1.5, 1.5}`
+/// for a fraction) can never be meant, so it is an error naming the field
+/// and the range. `what` names the quantity ("a fraction"), `allowed` the
+/// range as words ("within [0, 1]"), `range` the same as numbers. A fixed
+/// value is left to the field's own check.
+pub(super) fn check_reachable(
+    cx: &mut Cx,
+    node: Option<&Node>,
+    path: &str,
+    d: &DistSpec,
+    range: (f64, f64),
+    what_allowed: (&str, &str),
+) {
+    let (Some(node), false) = (node, matches!(d, DistSpec::Fixed { .. })) else {
+        return;
+    };
+    let (lo, hi) = d.support();
+    let outside = match d {
+        // Its values one by one: [-2, 1.5] spans [0, 1] but neither is in it.
+        DistSpec::Empirical { values, weights } => !values
+            .iter()
+            .zip(weights)
+            .any(|(v, w)| *w > 0.0 && (range.0..=range.1).contains(v)),
+        _ => hi < range.0 || lo > range.1,
+    };
+    if outside {
+        let (what, allowed) = what_allowed;
+        cx.error(
+            Some(&node.origin),
+            path,
+            format!(
+                "{what} must be {allowed}, but every value of this distribution is outside it (its values run from {lo} to {hi}); a draw outside the range is clamped, so this distribution would never be used"
+            ),
+        );
     }
 }
 
@@ -236,6 +279,11 @@ pub fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
         .map(|(_, k)| k)
 }
 
+/// The largest magnitude of any number in a scenario file (1e15): far
+/// beyond any volume, duration or rate that means something, and small
+/// enough that sums over every step and trial stay finite.
+pub(super) const MAX_MAGNITUDE: f64 = 1e15;
+
 pub(super) fn number(cx: &mut Cx, node: &Node, path: &str) -> Option<f64> {
     let v = match &node.value {
         Value::Int(i) => *i as f64,
@@ -254,6 +302,14 @@ pub(super) fn number(cx: &mut Cx, node: &Node, path: &str) -> Option<f64> {
             Some(&node.origin),
             path,
             format!("must be a finite number, got {v}"),
+        );
+        return None;
+    }
+    if v.abs() > MAX_MAGNITUDE {
+        cx.error(
+            Some(&node.origin),
+            path,
+            format!("{v:e} is too large: numbers in a scenario must lie within ±{MAX_MAGNITUDE:e}"),
         );
         return None;
     }
@@ -303,8 +359,27 @@ pub(super) fn integer(cx: &mut Cx, node: &Node, path: &str, min: i128, max: i128
     }
 }
 
+/// The longest id or scenario name, in characters (a name becomes a folder
+/// name, and file systems refuse names over 255 bytes).
+pub(super) const MAX_ID_LEN: usize = 64;
+
+/// What is wrong with an id or scenario name, if anything.
+pub(super) fn id_problem(id: &str) -> Option<String> {
+    if id.len() > MAX_ID_LEN {
+        Some(format!(
+            "must be at most {MAX_ID_LEN} characters, got {}",
+            id.chars().count()
+        ))
+    } else if !valid_id(id) {
+        Some(format!("must use only a-z, 0-9, '_' and '-', got \"{id}\""))
+    } else {
+        None
+    }
+}
+
 pub(super) fn valid_id(id: &str) -> bool {
     !id.is_empty()
+        && id.len() <= MAX_ID_LEN
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')

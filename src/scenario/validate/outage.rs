@@ -1,7 +1,7 @@
 //! The `outage` table of a supplier or substitute, and the checks shared
 //! with events.
 
-use super::fields::{Cx, Fields};
+use super::fields::{Cx, Fields, check_reachable};
 use super::types::{InitialState, OutageSpec};
 use crate::dist::DistSpec;
 use crate::scenario::raw::Node;
@@ -27,6 +27,14 @@ pub(super) fn read_outage(
         duration.as_ref(),
     );
     let loss = g.dist(cx, "loss").unwrap_or(DistSpec::Fixed { value: 1.0 });
+    check_reachable(
+        cx,
+        node.get("loss"),
+        &format!("{path}.loss"),
+        &loss,
+        (0.0, 1.0),
+        FRACTION,
+    );
     if let DistSpec::Fixed { value } = loss {
         if !(0.0..=1.0).contains(&value) {
             cx.error(
@@ -45,13 +53,21 @@ pub(super) fn read_outage(
     })
 }
 
-/// A fixed duration must be >= 0 days (drawn durations are floored at one step).
+/// A fraction, within [0, 1], for [`check_reachable`].
+pub(super) const FRACTION: (&str, &str) = ("a fraction", "within [0, 1]");
+
+/// A fixed duration must be >= 0 days (drawn durations are floored at one
+/// step), and a drawn one must be able to reach 0 or more.
 pub(super) fn check_fixed_duration(
     cx: &mut Cx,
     node: Option<&Node>,
     path: &str,
     d: Option<&DistSpec>,
 ) {
+    if let Some(d) = d {
+        let range = (0.0, f64::INFINITY);
+        check_reachable(cx, node, path, d, range, ("a duration in days", ">= 0"));
+    }
     if let (Some(n), Some(DistSpec::Fixed { value })) = (node, d) {
         if *value < 0.0 {
             cx.error(

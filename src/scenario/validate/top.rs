@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 use super::demand::{read_demand, read_storage};
 use super::entries::read_entries;
-use super::event::read_events;
-use super::fields::{Cx, Fields, Sections, date, integer, valid_id};
+use super::event::{check_event_counts, read_events};
+use super::fields::{Cx, Fields, Sections, date, id_problem, integer};
 use super::report::read_report;
 use super::sensitivity::read_sensitivity;
 use super::substitute::read_substitute;
@@ -65,6 +65,8 @@ pub(super) fn read_scenario(root: &Node, cx: &mut Cx, canonical: String) -> Opti
         })
         .collect();
     let events = read_events(cx, &entries.events, &supplier_ids, &substitute_ids);
+    let horizon_years = steps_ok as f64 / time.step.per_year() as f64;
+    check_event_counts(cx, &entries.events, &events, horizon_years);
     let sensitivity = read_sensitivity(cx, &sections);
     let report = read_report(cx, &sections);
     top.finish(cx);
@@ -116,14 +118,12 @@ fn read_about(cx: &mut Cx, sections: &Sections<'_>) -> About {
             "is required (letters a-z, digits, '_' and '-'; it names the output folder)",
         );
     }
-    if let Some(n) = &name {
-        if !valid_id(n) {
-            cx.error(
-                section.get("name").map(|n| &n.origin),
-                "scenario.name",
-                format!("must use only a-z, 0-9, '_' and '-', got \"{n}\""),
-            );
-        }
+    if let Some(problem) = name.as_deref().and_then(id_problem) {
+        cx.error(
+            section.get("name").map(|n| &n.origin),
+            "scenario.name",
+            problem,
+        );
     }
     let title = f.string(cx, "title");
     let unit = f.string(cx, "unit").unwrap_or_else(|| "Mt".into());

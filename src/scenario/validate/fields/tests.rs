@@ -297,3 +297,69 @@ fn quoted_lists_words_in_quotes() {
     assert_eq!(quoted(&["a", "b"]), "\"a\", \"b\"");
     assert_eq!(quoted(&[]), "");
 }
+
+#[test]
+fn a_distribution_entirely_outside_its_range_is_refused() {
+    let check = |value: &str| {
+        let root = parse(&format!("d = {value}\n"), "f.toml").expect("valid TOML");
+        let node = root.get("d").unwrap();
+        let mut cx = Cx::default();
+        let d = dist(&mut cx, node, "x.loss").expect("a valid distribution");
+        check_reachable(
+            &mut cx,
+            Some(node),
+            "x.loss",
+            &d,
+            (0.0, 1.0),
+            ("a fraction", "within [0, 1]"),
+        );
+        cx.problems
+    };
+    let p = check("{ dist = \"uniform\", min = 1.5, max = 1.5 }");
+    let p = only(&p);
+    assert_eq!((p.field.as_str(), &p.location), ("x.loss", &at(1, 5)));
+    assert!(
+        p.message.starts_with("a fraction must be within [0, 1], but every value of this distribution is outside it (its values run from 1.5 to 1.5)"),
+        "{}",
+        p.message
+    );
+    assert_eq!(
+        check("{ dist = \"empirical\", values = [1.5, -2] }").len(),
+        1
+    );
+    // Reaching outside is fine (clamped); so is touching the range's edge.
+    assert!(check("{ dist = \"normal\", mean = 0.9, sd = 0.5 }").is_empty());
+    assert!(check("{ dist = \"uniform\", min = 1, max = 3 }").is_empty());
+    assert!(check("{ dist = \"empirical\", values = [1.5, 0.5] }").is_empty());
+    // A weight of 0 takes a value out of the distribution's values.
+    assert_eq!(
+        check("{ dist = \"empirical\", values = [1.5, 0.5], weights = [1, 0] }").len(),
+        1
+    );
+    // Fixed values are left to the field's own check.
+    assert!(check("1.5").is_empty());
+}
+
+#[test]
+fn numbers_beyond_the_largest_magnitude_are_refused() {
+    let root = parse("a = 1e15\nb = -1.5e15\nc = 1e308\n", "f.toml").unwrap();
+    let mut cx = Cx::default();
+    assert_eq!(number(&mut cx, root.get("a").unwrap(), "a"), Some(1e15));
+    assert_eq!(number(&mut cx, root.get("b").unwrap(), "b"), None);
+    assert_eq!(number(&mut cx, root.get("c").unwrap(), "c"), None);
+    assert_eq!(cx.problems.len(), 2);
+    assert_eq!(
+        cx.problems[1].message,
+        "1e308 is too large: numbers in a scenario must lie within ±1e15"
+    );
+}
+
+#[test]
+fn ids_longer_than_the_limit_are_refused() {
+    assert_eq!(id_problem(&"a".repeat(MAX_ID_LEN)), None);
+    assert_eq!(
+        id_problem(&"a".repeat(MAX_ID_LEN + 1)).as_deref(),
+        Some("must be at most 64 characters, got 65")
+    );
+    assert!(!valid_id(&"a".repeat(MAX_ID_LEN + 1)));
+}
