@@ -29,7 +29,11 @@ fn interrupted_run(signal: &str, out: &std::path::Path) -> (Option<i32>, f64, St
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
-    assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+    if let Some(status) = child.try_wait().unwrap() {
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        panic!("the run ended early ({status}): {err}");
+    }
     let sent = Instant::now();
     let status = Command::new("kill")
         .args([&format!("-{signal}"), &child.id().to_string()])
