@@ -68,13 +68,22 @@ impl Measure {
     /// The axis title and the factor to the shown unit for values whose
     /// largest magnitude is `largest`.
     pub fn shown(&self, largest: f64) -> (String, f64) {
+        match self.unit_shown(largest) {
+            (Some(u), f) => (format!("{} ({u})", self.name), f),
+            (None, f) => (self.name.clone(), f),
+        }
+    }
+
+    /// The unit the values are shown in, when values up to `largest` are
+    /// drawn, and the factor from the values to it.
+    pub fn unit_shown(&self, largest: f64) -> (Option<String>, f64) {
         match (&self.unit, self.volume) {
             (Some(u), true) => {
                 let d = DisplayUnit::for_values(u, largest);
-                (format!("{} ({})", self.name, d.name), d.factor)
+                (Some(d.name), d.factor)
             }
-            (Some(u), false) => (format!("{} ({u})", self.name), 1.0),
-            (None, _) => (self.name.clone(), 1.0),
+            (Some(u), false) => (Some(u.clone()), 1.0),
+            (None, _) => (None, 1.0),
         }
     }
 }
@@ -163,10 +172,9 @@ pub fn tornado(
     baseline: f64,
     bars: &[TornadoBar],
 ) -> Result<Vec<PathBuf>, Error> {
-    let (measure, f) = measure.shown(largest(
-        bars.iter().flat_map(|b| [b.low, b.high]).chain([baseline]),
-    ));
-    let measure = measure.as_str();
+    let most = largest(bars.iter().flat_map(|b| [b.low, b.high]).chain([baseline]));
+    let (axis, f) = measure.shown(most);
+    let unit = measure.unit_shown(most).0;
     let baseline = baseline * f;
     let bars: Vec<TornadoBar> = bars
         .iter()
@@ -184,8 +192,8 @@ pub fn tornado(
         canvas,
         &Tornado {
             meta,
-            measure,
-            baseline,
+            measure: &axis,
+            baseline: (baseline, unit.as_deref()),
             bars: &sorted,
         },
     )
@@ -195,7 +203,8 @@ pub fn tornado(
 struct Tornado<'a> {
     meta: &'a Meta,
     measure: &'a str,
-    baseline: f64,
+    /// The baseline value and its unit as shown.
+    baseline: (f64, Option<&'a str>),
     bars: &'a [&'a TornadoBar],
 }
 
@@ -221,7 +230,7 @@ fn draw_tornado<DB: DrawingBackend>(
     theme: &Theme,
     meta: &Meta,
     measure: &str,
-    baseline: f64,
+    (baseline, unit): (f64, Option<&str>),
     bars: &[&TornadoBar],
 ) -> Result<(), String> {
     let area = frame(root, theme, meta, "What moves the result most")?;
@@ -248,8 +257,9 @@ fn draw_tornado<DB: DrawingBackend>(
         (
             Key::Line(palette::BLACK, false),
             format!(
-                "Baseline: {}",
-                fmt_volume(baseline, baseline.abs().max(1e-9))
+                "Baseline: {}{}",
+                fmt_volume(baseline, baseline.abs().max(1e-9)),
+                unit.map_or(String::new(), |u| format!(" {u}"))
             ),
         ),
     ];

@@ -403,7 +403,7 @@ fn comparison_charts_choose_their_unit_from_the_data() {
     let svg = std::fs::read_to_string(stem.with_extension("svg")).unwrap();
     let texts = crate::chart_design::texts(&svg);
     assert!(texts.iter().any(|t| t == "EUE (t)"), "{texts:?}");
-    assert!(texts.iter().any(|t| t == "Baseline: 20"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "Baseline: 20 t"), "{texts:?}");
     assert!(
         texts.iter().any(|t| t == "Data: METI Gas Statistics 2024."),
         "the footer cites the sources: {texts:?}"
