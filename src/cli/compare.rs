@@ -124,6 +124,8 @@ pub struct Finish<'a> {
     pub formats: &'a [shortfall::report::Format],
     /// The size the charts are drawn at.
     pub canvas: shortfall::report::charts::Canvas,
+    /// Chart titles given with `--title` (chart stem, title).
+    pub titles: &'a [(String, String)],
     /// Nothing on the terminal.
     pub quiet: bool,
     /// The metric of the terminal summary.
@@ -133,6 +135,11 @@ pub struct Finish<'a> {
 }
 
 impl Finish<'_> {
+    /// The title given with `--title` for the chart `stem`, if any.
+    pub fn heading(&self, stem: &str) -> Option<String> {
+        heading(self.titles, stem)
+    }
+
     /// A sweep's settings.
     pub fn of_sweep(args: &super::SweepArgs) -> Finish<'_> {
         Finish::from_common(&args.common, false, args.metric)
@@ -151,6 +158,7 @@ impl Finish<'_> {
                 &common.charts.format
             },
             canvas: common.charts.canvas(),
+            titles: &common.charts.titles,
             quiet: common.quiet,
             metric,
             max_memory: common.max_memory,
@@ -487,6 +495,7 @@ fn charts(
         seed: s0.seed,
         version: s0.version.clone(),
         sha: s0.scenario_sha256.chars().take(12).collect(),
+        heading: out.heading("exceedance_overlay"),
     };
     let curves: Vec<Curve> = entries
         .iter()
@@ -527,6 +536,10 @@ fn charts(
                 .collect(),
         })
         .collect();
+    let meta = Meta {
+        heading: out.heading("differences"),
+        ..meta
+    };
     differences_histogram(
         &dir.join("differences"),
         formats,
@@ -537,6 +550,16 @@ fn charts(
         &runs,
     )?;
     Ok(())
+}
+
+/// The title given with `--title` for the chart `stem` among `titles`, if
+/// any (the last one given).
+pub fn heading(titles: &[(String, String)], stem: &str) -> Option<String> {
+    titles
+        .iter()
+        .rev()
+        .find(|(s, _)| s == stem)
+        .map(|(_, t)| t.clone())
 }
 
 /// The terminal summary: each run's estimate of `metric` and P(shortfall),

@@ -285,6 +285,7 @@ fn merge_group(
             &args.charts.format
         },
         canvas: args.charts.canvas(),
+        titles: &args.charts.titles,
         quiet: args.quiet,
         metric: args.metric,
         max_memory: args.max_memory,

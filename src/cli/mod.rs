@@ -255,8 +255,9 @@ pub struct ChartArgs {
     #[arg(long, default_value = "default")]
     pub size: Size,
     /// A chart's title, as CHART=TEXT (CHART is its file stem, e.g.
-    /// exceedance); repeat for more charts. Over the scenario's
-    /// `[report.titles]`.
+    /// exceedance; for the comparison charts exceedance_overlay,
+    /// differences, sweep, tornado or sensitivity); repeat for more charts.
+    /// Over the scenario's `[report.titles]`.
     #[arg(long = "title", value_name = "CHART=TEXT", value_parser = parse_title)]
     pub titles: Vec<(String, String)>,
 }
@@ -289,9 +290,24 @@ pub fn measure_of(
     }
 }
 
+/// The charts of `compare`, `sweep`, `tornado` and `sensitivity` that take
+/// a `--title` (the sweep's, tornado's and sensitivity chart's files add the
+/// metric to the stem: sweep_eue.svg).
+const COMPARISON_STEMS: [&str; 5] = [
+    "exceedance_overlay",
+    "differences",
+    "sweep",
+    "tornado",
+    "sensitivity",
+];
+
 /// Reads `--title CHART=TEXT`.
 fn parse_title(s: &str) -> Result<(String, String), String> {
-    let stems = shortfall::scenario::validate::CHART_STEMS;
+    let stems: Vec<&str> = shortfall::scenario::validate::CHART_STEMS
+        .iter()
+        .chain(&COMPARISON_STEMS)
+        .copied()
+        .collect();
     let Some((stem, text)) = s.split_once('=') else {
         return Err(format!(
             "expected CHART=TEXT, got \"{s}\"; CHART is one of: {}",

@@ -103,6 +103,7 @@ pub fn run_sensitivity(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     if !args.common.no_charts {
         let mut meta = shortfall::plot::meta_of(&summary);
         meta.sources = model.report.sources.clone();
+        meta.heading = super::compare::heading(&args.common.charts.titles, "sensitivity");
         let bars: Vec<TornadoBar> = list
             .iter()
             .map(|i| TornadoBar {

@@ -548,6 +548,7 @@ fn chart(
         seed: s0.seed,
         version: s0.version.clone(),
         sha: s0.scenario_sha256.chars().take(12).collect(),
+        heading: out.heading("sweep"),
     };
     let x_label = if numeric.is_some() {
         axes[0].path.clone()

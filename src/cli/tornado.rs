@@ -340,6 +340,7 @@ fn chart(
         .unwrap_or(f64::NAN);
     let mut meta = shortfall::plot::meta_of(s0);
     meta.sources = sources.to_vec();
+    meta.heading = super::compare::heading(&args.common.charts.titles, "tornado");
     tornado(
         &dir.join(format!("tornado_{}", args.metric.name())),
         &args.common.charts.format,

@@ -87,6 +87,7 @@ pub fn meta_of(s: &Summary) -> Meta {
         version: s.version.clone(),
         sha: s.scenario_sha256.chars().take(12).collect(),
         sources: Vec::new(),
+        heading: None,
     }
 }
 

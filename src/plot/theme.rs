@@ -180,6 +180,9 @@ pub struct Meta {
     pub sha: String,
     /// Where the scenario's data come from (the footer cites them).
     pub sources: Vec<String>,
+    /// A finding title in place of the chart's own (`--title`); `None`:
+    /// the chart's own.
+    pub heading: Option<String>,
 }
 
 /// The house style for a chart's axes and grid: light grid at the major
@@ -335,6 +338,7 @@ pub fn frame<DB: DrawingBackend>(
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     // A smaller title in print, where the caption carries most of it.
     let title_size = if theme.is_print() { 18.0 } else { 24.0 };
+    let title = meta.heading.as_deref().unwrap_or(title);
     let title_font = theme.bold(title_size, palette::BLACK);
     let title_step = theme.px(title_size * 1.25) as i32;
     // Bold text is a little wider in an SVG viewer than plotters measures.

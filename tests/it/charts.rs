@@ -248,6 +248,7 @@ fn comparison_charts_render() {
         seed: 1,
         version: "test".into(),
         sha: "0123456789ab".into(),
+        heading: None,
     };
     let curve = |label: &str, n: usize, scale: f64| Curve {
         label: label.into(),
@@ -544,4 +545,58 @@ fn plotted_values_match_the_written_figures() {
         });
         assert!(shown, "no bar label for {mt} Mt in {labels:?}");
     }
+}
+
+/// `--title` replaces the heading of the comparison charts too (each by its
+/// stem), and a chart without one keeps its own.
+#[test]
+fn comparison_charts_take_finding_titles() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = crate::helpers::root().join("tests/fixtures/small.toml");
+    let texts = |path: std::path::PathBuf| {
+        crate::chart_design::texts(&std::fs::read_to_string(&path).unwrap())
+    };
+    let o = crate::helpers::shortfall()
+        .arg("compare")
+        .arg(&small)
+        .args(["--variant", "more:substitute.spot.capacity=12"])
+        .args(["--trials", "2000", "--format", "svg", "--quiet", "--out"])
+        .arg(dir.path())
+        .args([
+            "--title",
+            "exceedance_overlay=More spot capacity thins the tail",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let folder = dir.path().join("compare-small");
+    let overlay = texts(folder.join("exceedance_overlay.svg"));
+    assert!(
+        overlay
+            .iter()
+            .any(|t| t == "More spot capacity thins the tail"),
+        "{overlay:?}"
+    );
+    let differences = texts(folder.join("differences.svg"));
+    assert!(
+        !differences.iter().any(|t| t.contains("thins the tail")),
+        "a title given for one chart stays on it: {differences:?}"
+    );
+    let o = crate::helpers::shortfall()
+        .arg("sweep")
+        .arg(&small)
+        .args(["--set", "substitute.spot.capacity=4,8"])
+        .args(["--trials", "2000", "--format", "svg", "--quiet", "--out"])
+        .arg(dir.path())
+        .args(["--title", "sweep=Spot capacity buys little past 8"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sweep = texts(dir.path().join("sweep-small/sweep_eue.svg"));
+    assert!(
+        sweep
+            .iter()
+            .any(|t| t == "Spot capacity buys little past 8"),
+        "{sweep:?}"
+    );
 }

@@ -314,6 +314,7 @@ fn comparison_charts_fit_every_print_size() {
         seed: 1,
         version: "test".into(),
         sha: "0123456789ab".into(),
+        heading: None,
     };
     let curve = |label: &str, scale: f64| Curve {
         label: label.into(),
@@ -380,6 +381,7 @@ fn comparison_charts_choose_their_unit_from_the_data() {
         seed: 1,
         version: "test".into(),
         sha: "0123456789ab".into(),
+        heading: None,
     };
     let dir = tempfile::tempdir().unwrap();
     let eue = Measure::volume("EUE", "Mt");
