@@ -47,21 +47,41 @@ pub fn available() -> Option<(u64, &'static str)> {
             "the memory available (MemAvailable in /proc/meminfo)",
         ))
     });
+    // The page cache a cgroup has charged (after a build, most of its usage)
+    // is given back under pressure: it is room, not use.
+    let cache = |stat: &str, keys: &[&str]| -> u64 {
+        read(stat).map_or(0, |text| {
+            text.lines()
+                .filter_map(|l| l.split_once(' '))
+                .filter(|(k, _)| keys.contains(k))
+                .filter_map(|(_, v)| v.trim().parse::<u64>().ok())
+                .sum()
+        })
+    };
     let cgroup = [
-        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        (
+            "/sys/fs/cgroup/memory.max",
+            "/sys/fs/cgroup/memory.current",
+            "/sys/fs/cgroup/memory.stat",
+            &["file"][..],
+        ),
         (
             "/sys/fs/cgroup/memory/memory.limit_in_bytes",
             "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+            "/sys/fs/cgroup/memory/memory.stat",
+            &["total_cache"][..],
         ),
     ]
     .iter()
-    .find_map(|(max, current)| {
+    .find_map(|(max, current, stat, keys)| {
         // "max" (v2) or a huge number (v1) is no limit.
         let limit = number(read(max)).filter(|l| *l < 1 << 60)?;
-        let used = number(read(current)).unwrap_or(0);
+        let used = number(read(current))
+            .unwrap_or(0)
+            .saturating_sub(cache(stat, keys));
         Some((
             limit.saturating_sub(used),
-            "the room left under this cgroup's memory limit",
+            "the room left under this cgroup's memory limit (its page cache counted as room)",
         ))
     });
     match (meminfo, cgroup) {

@@ -73,20 +73,23 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
 
-    let trials = match args.shard {
-        Some(s) => {
+    // The first point's table is kept while the others run; run to a
+    // precision, every point's table is kept, up to --max-trials.
+    let (planned, held) = match (args.shard, args.target_se) {
+        (Some(s), _) => {
             let r = shortfall::engine::shard_range(trials, s.k, s.n);
-            r.end - r.start
+            (r.end - r.start, 1)
         }
-        None => trials,
+        (None, Some(_)) => (args.max_trials.unwrap_or(trials), models.len() as u64),
+        (None, None) => (trials, 1),
     };
-    // The first point's table is kept while the others run.
     let widest = models
         .iter()
         .max_by_key(|m| m.inputs.len())
         .expect("a point");
     let what = format!("this sweep ({} points)", models.len());
-    Plan::of(what, widest, trials, args.common.threads, 1, 8 * 4).check(args.common.max_memory)?;
+    Plan::of(what, widest, planned, args.common.threads, held, 8 * 4)
+        .check(args.common.max_memory)?;
     if let Some(shard) = args.shard {
         return run_shard(args, &axes, &models, &tomls, shard);
     }

@@ -34,13 +34,28 @@ impl Contents {
             Contents::Run => run_file(name) || chart_file(name),
             Contents::Charts => name == files::SUMMARY_MD || chart_file(name),
             Contents::Group(stems) => {
-                stems.iter().any(|s| {
-                    name.strip_prefix(s)
-                        .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('_'))
-                }) || (path.is_dir() && path.join(files::SUMMARY_JSON).is_file())
+                stems.iter().any(|s| group_file(s, name))
+                    || (path.is_dir() && path.join(files::SUMMARY_JSON).is_file())
             }
         }
     }
+}
+
+/// Whether `name` is a file a comparison, sweep, tornado or sensitivity
+/// analysis writes under the stem `stem`: `STEM.EXT` or `STEM_METRIC.EXT`,
+/// EXT a table's (csv, json) or a chart's format. A user's `sweep_notes.md`
+/// is not one.
+fn group_file(stem: &str, name: &str) -> bool {
+    let Some((base, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let ext_ours = ["csv", "json"].contains(&ext) || Format::ALL.iter().any(|f| f.ext() == ext);
+    ext_ours
+        && (base == stem
+            || base
+                .strip_prefix(stem)
+                .and_then(|r| r.strip_prefix('_'))
+                .is_some_and(|m| crate::stats::Metric::ALL.iter().any(|x| x.name() == m)))
 }
 
 /// A run's data files and summary.md.
@@ -190,6 +205,33 @@ impl Drop for Staged {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_owns_its_tables_and_charts_only() {
+        for name in [
+            "sweep.csv",
+            "sweep_eue.svg",
+            "sweep_p_shortfall.pdf",
+            "target.json",
+        ] {
+            assert!(
+                ["sweep", "target"].iter().any(|s| group_file(s, name)),
+                "{name}"
+            );
+        }
+        for name in [
+            "sweep_notes.md",
+            "sweep_eue_old.svg",
+            "target_audience.txt",
+            "sweep.txt",
+            "sweeps.csv",
+        ] {
+            assert!(
+                !["sweep", "target"].iter().any(|s| group_file(s, name)),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn a_commit_replaces_the_old_folder_and_keeps_foreign_files() {

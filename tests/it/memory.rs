@@ -133,3 +133,28 @@ fn a_bad_size_is_a_usage_error() {
             .code(2);
     }
 }
+
+/// Run to a precision, a sweep keeps every point's table up to
+/// --max-trials: 4 points × 50,000,000 trials of small.toml (13 columns)
+/// need over 20 GB, far above 2G, though one point's 2,000 would fit.
+#[test]
+fn a_sweep_to_a_target_is_estimated_at_its_most_trials() {
+    let out = tempfile::tempdir().unwrap();
+    let o = shortfall()
+        .args(["sweep", "tests/fixtures/small.toml"])
+        .args([
+            "--set",
+            "substitute.spot.capacity=2,4,6,8",
+            "--trials",
+            "2000",
+        ])
+        .args(["--target-se", "0.001", "--max-trials", "50000000"])
+        .args(["--max-memory", "2G", "--quiet", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("needs about"), "{err}");
+    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
+}

@@ -184,13 +184,11 @@ pub(super) fn read_storage(cx: &mut Cx, sections: &Sections<'_>) -> Storage {
             );
             DistSpec::Fixed { value: minimum }
         }
-        Some(d) => {
-            let range = (minimum, capacity);
-            let allowed = format!("within [minimum, capacity] = [{minimum}, {capacity}]");
-            let what = ("the initial level", allowed.as_str());
-            check_reachable(cx, initial_node, "storage.initial", &d, range, what);
-            d
-        }
+        // A drawn initial level is clamped to [minimum, capacity] (the
+        // contract), even when all of it lies outside: a sweep of the
+        // minimum or the capacity (down to no storage) keeps its file's
+        // distribution.
+        Some(d) => d,
         None if capacity > 0.0 && initial_node.is_none() => {
             cx.error(storage_origin, "storage.initial", "is required when storage.capacity > 0 (a number or a distribution within [minimum, capacity])");
             DistSpec::Fixed { value: minimum }
