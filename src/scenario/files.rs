@@ -31,10 +31,13 @@ impl std::fmt::Display for FileError {
 }
 
 /// Reads a whole file as UTF-8 text, refusing anything that is not a
-/// regular file of at most [`MAX_FILE_BYTES`] bytes. A FIFO is refused
-/// before it is opened, so reading never blocks on one.
+/// regular file of at most [`MAX_FILE_BYTES`] bytes. The file is opened
+/// without waiting for a writer (so a FIFO never blocks, even one put in
+/// the file's place a moment before) and then looked at through its open
+/// handle: what is read is what was checked.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
-    let meta = std::fs::metadata(path).map_err(FileError::Io)?;
+    let file = open_without_waiting(path).map_err(FileError::Io)?;
+    let meta = file.metadata().map_err(FileError::Io)?;
     if meta.is_dir() {
         return Err(FileError::Refused("is a folder, not a file".into()));
     }
@@ -47,8 +50,8 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
         return Err(too_large(meta.len()));
     }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(FileError::Io)?;
     // The file may have grown since it was looked at.
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -66,6 +69,20 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
             bytes[at]
         ))
     })
+}
+
+/// Opens `path` for reading; on Unix with `O_NONBLOCK`, so that opening a
+/// FIFO does not wait for a writer (on a regular file the flag changes
+/// nothing).
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 fn too_large(len: u64) -> FileError {
