@@ -54,13 +54,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 relative_se,
                 metric: args.metric.unwrap_or(Metric::Eue),
                 max_trials: args.max_trials,
+                trials: planned.trials,
                 threads: args.common.threads,
                 quiet: args.common.quiet,
             })?;
             (reached.model, reached.sets, reached.sim, Some(reached.info))
         }
         None => {
-            let model = scenario::load_model(&args.scenario, &sets)?;
+            // The model the estimate was made for.
+            let model = planned;
             let sim = progress::simulate_with_bar(
                 &model,
                 args.common.threads,

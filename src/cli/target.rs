@@ -39,6 +39,8 @@ pub struct Target<'a> {
     pub metric: Metric,
     /// The most trials allowed (default: the run's own).
     pub max_trials: Option<u64>,
+    /// The run's own trials (from the scenario or `--trials`).
+    pub trials: u64,
     /// Worker threads.
     pub threads: usize,
     /// No progress bar.
@@ -144,8 +146,7 @@ pub fn run_waves(
 
 /// Runs waves until the target is met or `max_trials` are run.
 pub fn run_to_target(t: &Target<'_>) -> anyhow::Result<Reached> {
-    let base = scenario::load_model(t.scenario, t.sets)?;
-    let max = t.max_trials.unwrap_or(base.trials);
+    let max = t.max_trials.unwrap_or(t.trials);
     let with_trials = |n: u64| -> Vec<String> {
         let mut sets = t.sets.to_vec();
         sets.push(format!("simulation.trials={n}"));
