@@ -189,7 +189,8 @@ fn check_chart(stem: &Path, mm: f64, least_pt: f64) {
     if pdf_path.exists() {
         let pdf = std::fs::read(&pdf_path).unwrap();
         let text = String::from_utf8_lossy(&pdf);
-        let at = text.find("/MediaBox [").expect("a media box") + "/MediaBox [".len();
+        let at = text.find("/MediaBox").expect("a media box") + "/MediaBox".len();
+        let at = at + text[at..].find('[').expect("the box's numbers") + 1;
         let f: Vec<f64> = text[at..]
             .split(']')
             .next()
