@@ -152,7 +152,8 @@ pub struct Common {
     /// (first) file's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
+    /// Worker threads of the whole command: simulation, statistics and
+    /// charts (default: one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// No progress bar and no table on the terminal.
@@ -464,6 +465,7 @@ pub fn main() -> anyhow::Result<ExitCode> {
     ) {
         interrupt::install();
     }
+    set_threads(&cli.command)?;
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Merge(args) => merge::merge(&args),
@@ -475,4 +477,32 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Tornado(args) => tornado::run_tornado(&args),
         Command::Sensitivity(args) => sensitivity::run_sensitivity(&args),
     }
+}
+
+/// Holds the whole command to its `--threads`: the statistics, the charts
+/// and the file writes run on rayon's global pool, which is built here with
+/// that many threads (the simulation builds its own pool of the same size).
+/// Without it, `--threads 1` would still summarise and draw on every core, a
+/// cluster job given one core would use more, and a timing "on one thread"
+/// would not be one.
+fn set_threads(command: &Command) -> anyhow::Result<()> {
+    let threads = match command {
+        Command::Run(a) => a.common.threads,
+        Command::Compare(a) => a.common.threads,
+        Command::Sweep(a) => a.common.threads,
+        Command::Tornado(a) => a.common.threads,
+        Command::Sensitivity(a) => a.common.threads,
+        Command::Merge(a) => a.threads,
+        Command::Validate(_) | Command::Plot(_) | Command::Table(_) => 0,
+    };
+    if threads > 0 {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .map_err(|e| shortfall::Error::Resources {
+                what: format!("cannot start {threads} threads: {e}"),
+                advice: "use fewer --threads".into(),
+            })?;
+    }
+    Ok(())
 }

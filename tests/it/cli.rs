@@ -473,3 +473,41 @@ fn table_paired_differences() {
         .code(2)
         .stderr(contains("same seed and trial count"));
 }
+
+/// `--threads 1` holds the whole command to one worker thread: the
+/// statistics and the charts too, not only the simulation. With
+/// RAYON_NUM_THREADS=8, a command that left its statistics and charts on
+/// rayon's default pool would start eight more threads; the process is
+/// watched through /proc while it runs.
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_one_is_one_worker_thread_for_the_whole_command() {
+    let out = tempfile::tempdir().unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_shortfall"))
+        .current_dir(crate::helpers::root())
+        .args(["run", "tests/fixtures/small.toml", "--trials", "200000"])
+        .args(["--threads", "1", "--quiet", "--format", "svg,png", "--out"])
+        .arg(out.path())
+        .env("RAYON_NUM_THREADS", "8")
+        .spawn()
+        .unwrap();
+    let tasks = std::path::PathBuf::from(format!("/proc/{}/task", child.id()));
+    let mut most = 0;
+    let mut child = child;
+    loop {
+        if let Ok(dir) = std::fs::read_dir(&tasks) {
+            most = most.max(dir.count());
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(child.wait().unwrap().success());
+    // The main thread, the simulation's worker, the statistics' and
+    // charts' worker, and the signal handler's thread.
+    assert!(
+        (2..=4).contains(&most),
+        "{most} threads at once with --threads 1"
+    );
+}
