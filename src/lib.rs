@@ -30,6 +30,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod output;
+pub mod pages;
 pub mod plot;
 pub mod report;
 pub mod scenario;

@@ -269,6 +269,7 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
     // (each trial overwrites or clears what it uses).
     let scratch: Vec<Mutex<Option<Scratch>>> = (0..threads).map(|_| Mutex::new(None)).collect();
     let mut rows = vec![0.0f64; n * width];
+    crate::pages::advise_huge_pages(&rows);
     let mut tree = SumTree::new(chunks);
     let mut done = 0u64;
     let mut cancelled = false;

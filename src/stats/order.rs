@@ -11,7 +11,10 @@ use ndarray::ArrayView2;
 /// bijection from `f64` bit patterns to `u64` that orders them as
 /// `total_cmp` does, and integers sort about twice as fast.
 pub fn sorted_total<'a>(values: impl IntoIterator<Item = &'a f64>) -> Vec<f64> {
-    let mut keys: Vec<u64> = values.into_iter().map(|x| total_key(*x)).collect();
+    let values = values.into_iter();
+    let mut keys: Vec<u64> = Vec::with_capacity(values.size_hint().0);
+    crate::pages::advise_huge_pages(keys.spare_capacity_mut());
+    keys.extend(values.map(|x| total_key(*x)));
     keys.sort_unstable();
     keys.into_iter().map(from_total_key).collect()
 }
@@ -300,18 +303,8 @@ fn select(a: &mut [u64], idx: &[usize]) {
 }
 
 /// Columns `cols` of a row-major `table` as contiguous vectors of `f` of
-/// their values, in one pass over the rows (blocks of rows in parallel).
-pub(crate) fn extract<T: Copy + Default + Send + Sync>(
-    table: ArrayView2<'_, f64>,
-    cols: &[usize],
-    f: impl Fn(f64) -> T + Sync,
-) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    extract_into(table, cols, f, &mut out);
-    out
-}
-
-/// [`extract`] into `out`, reusing its vectors (it ends with one per column).
+/// their values, in one pass over the rows (blocks of rows in parallel),
+/// into `out`, reusing its vectors (it ends with one per column).
 pub(crate) fn extract_into<T: Copy + Default + Send + Sync>(
     table: ArrayView2<'_, f64>,
     cols: &[usize],
@@ -323,7 +316,11 @@ pub(crate) fn extract_into<T: Copy + Default + Send + Sync>(
     out.truncate(cols.len());
     out.resize_with(cols.len(), Vec::new);
     for v in out.iter_mut() {
-        v.resize(n, T::default());
+        if v.len() != n {
+            // Fresh, untouched memory, so that the hint applies.
+            *v = vec![T::default(); n];
+            crate::pages::advise_huge_pages(v);
+        }
     }
     let mut blocks: Vec<Vec<&mut [T]>> = (0..n.div_ceil(ROW_BLOCK)).map(|_| Vec::new()).collect();
     for column in out.iter_mut() {

@@ -12,9 +12,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
-use super::order::{
-    Buckets, COLUMN_GROUP, Placed, extract, extract_into, from_total_key, total_key,
-};
+use super::order::{Buckets, COLUMN_GROUP, Placed, extract_into, from_total_key, total_key};
 use super::tail::cvar_se;
 use crate::engine::Column;
 
@@ -326,39 +324,54 @@ pub fn metrics(table: ArrayView2<'_, f64>) -> Metrics {
     assert!(n > 0, "at least one trial");
     let ranks: [(u64, u64); 5] = QUANTILES.map(|(_, pm)| quantile_ci_ranks(n, pm as f64 / 1000.0));
     let lower: Vec<bool> = Column::ALL.iter().map(|c| c.low_is_worse()).collect();
-    let columns = columns_stats(table, &lower, &ranks);
-    // The columns the headline metrics read, contiguous (reading a column of
-    // the row-major table in place touches every row's cache lines).
-    let [shortfall, steps, demand]: [Vec<f64>; 3] = extract(
-        table,
-        &[Column::Shortfall, Column::ShortfallSteps, Column::Demand].map(Column::index),
-        |x| x,
-    )
-    .try_into()
-    .expect("three columns");
-    let probability = mean_se(shortfall.iter().map(|x| f64::from(u8::from(*x > 0.0))));
-    let eue = mean_se(shortfall.iter().copied());
-    let lole = mean_se(steps.iter().copied());
+    // The headline metrics read three columns of the first group, from its
+    // sort keys (which give back the exact values), beside that group's
+    // column statistics.
+    let [sh, st, de] =
+        [Column::Shortfall, Column::ShortfallSteps, Column::Demand].map(Column::index);
+    assert!(
+        sh.max(st).max(de) < COLUMN_GROUP,
+        "the headline columns are in the first group"
+    );
+    let (columns, (shortfall_probability, eue, lole, neue_ppm)) =
+        columns_stats_with(table, &lower, &ranks, |keys| {
+            headline(&keys[sh], &keys[st], &keys[de])
+        });
+    Metrics {
+        columns,
+        shortfall_probability,
+        lole,
+        eue,
+        neue_ppm,
+    }
+}
+
+/// P(shortfall), EUE, LOLE and NEUE (ppm) with their SEs, from the sort
+/// keys of the shortfall, shortfall-steps and demand columns.
+fn headline(shortfall: &[u64], steps: &[u64], demand: &[u64]) -> (MeanSe, MeanSe, MeanSe, MeanSe) {
+    let n = shortfall.len() as f64;
+    let value = |k: &u64| from_total_key(*k);
+    let probability = mean_se(
+        shortfall
+            .iter()
+            .map(|k| f64::from(u8::from(value(k) > 0.0))),
+    );
+    let eue = mean_se(shortfall.iter().map(value));
+    let lole = mean_se(steps.iter().map(value));
     // NEUE = EUE / mean demand; its SE by the delta method for a ratio of means.
-    let mean_demand = demand.iter().sum::<f64>() / n as f64;
+    let mean_demand = demand.iter().map(value).sum::<f64>() / n;
     let ratio = eue.mean / mean_demand;
     let residual = mean_se(
         shortfall
             .iter()
-            .zip(demand.iter())
-            .map(|(s, d)| s - ratio * d),
+            .zip(demand)
+            .map(|(s, d)| value(s) - ratio * value(d)),
     );
     let neue_ppm = MeanSe {
         mean: ratio * 1e6,
         se: residual.se / mean_demand * 1e6,
     };
-    Metrics {
-        columns,
-        shortfall_probability: probability,
-        lole,
-        eue,
-        neue_ppm,
-    }
+    (probability, eue, lole, neue_ppm)
 }
 
 /// Statistics of each drawn input (rows: trials, columns: inputs), in
@@ -386,22 +399,46 @@ fn columns_stats(
     lower: &[bool],
     ranks: &[(u64, u64); 5],
 ) -> Vec<ColumnStats> {
+    columns_stats_with(table, lower, ranks, |_| ()).0
+}
+
+/// [`columns_stats`], and `first` run on the first group's keys (in column
+/// order) beside that group's statistics.
+fn columns_stats_with<R: Send>(
+    table: ArrayView2<'_, f64>,
+    lower: &[bool],
+    ranks: &[(u64, u64); 5],
+    first: impl FnOnce(&[Vec<u64>]) -> R + Send,
+) -> (Vec<ColumnStats>, R) {
     use rayon::prelude::*;
     let mut out = Vec::with_capacity(table.ncols());
     let all: Vec<usize> = (0..table.ncols()).collect();
+    let mut first = Some(first);
+    let mut found = None;
     // One set of buffers for every group (fresh memory costs a page fault
     // per 4 KiB).
     let mut keys: Vec<Vec<u64>> = Vec::new();
     for cols in all.chunks(COLUMN_GROUP) {
         extract_into(table, cols, total_key, &mut keys);
-        let stats: Vec<ColumnStats> = keys
-            .par_iter()
-            .zip(cols)
-            .map(|(k, &c)| column_stats_of_keys(k, lower[c], ranks))
-            .collect();
+        let group = || -> Vec<ColumnStats> {
+            keys.par_iter()
+                .zip(cols)
+                .map(|(k, &c)| column_stats_of_keys(k, lower[c], ranks))
+                .collect()
+        };
+        let stats = match first.take() {
+            Some(f) => {
+                let (stats, r) = rayon::join(group, || f(&keys));
+                found = Some(r);
+                stats
+            }
+            None => group(),
+        };
         out.extend(stats);
     }
-    out
+    // Without columns, `first` sees no keys.
+    let found = found.unwrap_or_else(|| first.take().map(|f| f(&[])).expect("`first` runs once"));
+    (out, found)
 }
 
 /// The statistics of one column given as its [`total_key`]s, in trial
