@@ -492,8 +492,8 @@ fn set_threads(command: &Command) -> anyhow::Result<()> {
         Command::Sweep(a) => a.common.threads,
         Command::Tornado(a) => a.common.threads,
         Command::Sensitivity(a) => a.common.threads,
-        Command::Merge(a) => a.threads,
-        Command::Validate(_) | Command::Plot(_) | Command::Table(_) => 0,
+        // merge runs all of its work inside a pool of its own.
+        Command::Merge(_) | Command::Validate(_) | Command::Plot(_) | Command::Table(_) => 0,
     };
     if threads > 0 {
         rayon::ThreadPoolBuilder::new()

@@ -1,9 +1,11 @@
 //! Results do not change unless we mean them to: every file `shortfall run`
 //! writes (run.json, which holds timings, aside) for every shipped scenario
 //! has the SHA-256 recorded in tests/fixtures/golden/outputs.sha256, at 1 and
-//! at 2 threads. The digests were written by the binary of 0629ad0, before
-//! the architecture rework, so this test is that rework's proof of "same
-//! bytes" and guards every later refactoring the same way.
+//! at 2 threads. The digests were first written by the binary of 0629ad0,
+//! before the architecture rework, so this test is that rework's proof of
+//! "same bytes" and guards every later refactoring the same way; they have
+//! been rewritten only for deliberate changes, each in CHANGELOG.md (the
+//! file's header names the last).
 //!
 //! After a deliberate change of results (say so in CHANGELOG.md), rewrite
 //! the digests with `SHORTFALL_BLESS=1 cargo test same_bytes`.
