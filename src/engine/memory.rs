@@ -9,13 +9,14 @@
 //! read the table in groups of columns, holding 8 bytes per trial per
 //! column of a group, and the exceedance chart a sorted copy of the
 //! shortfall column. Per step, a run keeps the storage histogram (1002
-//! counts of 4 bytes), the per-step sums of every chunk of a wave of chunks
+//! counts of 4 bytes; and a copy per worker thread where those fit, see
+//! `run::private_histograms`), the per-step sums of every chunk of a wave of chunks
 //! and of the reduction tree, and every worker thread's buffers. The
 //! estimates were checked against measured peaks (BENCHMARKS.md, "Memory").
 
 use super::NCOLS;
 use super::hist::HIST_WIDTH;
-use super::run::{BIN_BUFFER, WAVE, chunk_count};
+use super::run::{BIN_BUFFER, WAVE, chunk_count, private_histograms};
 use crate::scenario::Model;
 
 /// Columns of 8 bytes per trial the statistics and charts hold beside the
@@ -74,7 +75,13 @@ pub fn bytes_per_trial(model: &Model) -> u64 {
 pub fn footprint(model: &Model, trials: u64, threads: usize) -> Footprint {
     let steps = model.steps as u64;
     let threads = threads.max(1) as u64;
-    let hist = steps * HIST_WIDTH as u64 * 4;
+    // The histogram, and a copy per thread where the threads keep their own.
+    let copies = if private_histograms(model.steps, threads as usize) {
+        threads
+    } else {
+        0
+    };
+    let hist = (1 + copies) * steps * HIST_WIDTH as u64 * 4;
     // One set of per-step sums: six f64 and one u64 per step, and a value
     // per supplier and event.
     let sums = 8 * (7 * steps + (model.suppliers.len() + model.events.len()) as u64);

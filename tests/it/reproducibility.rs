@@ -387,3 +387,37 @@ fn value_stability_of_a_whole_run() {
 }
 
 const GOLDEN_RUN: [f64; 4] = [0.6552054031704152, 0.9885, 42.31, 0.1];
+
+/// The storage histogram is counted the same way whichever way the threads
+/// keep it: each its own copy, added at the end (a year of daily steps), or
+/// one shared histogram behind locks (40,000 steps, where copies for two
+/// threads would exceed their memory budget). Both give 1 thread's counts
+/// and table.
+#[test]
+fn the_storage_histogram_is_the_same_whether_threads_share_it_or_not() {
+    use shortfall::engine::run::private_histograms;
+    let small =
+        std::fs::read_to_string(crate::helpers::root().join("tests/fixtures/small.toml")).unwrap();
+    for (steps, trials, private) in [("365", "20000", true), ("40000", "1536", false)] {
+        let m = model_with(
+            &small,
+            &[
+                &format!("time.steps={steps}"),
+                &format!("simulation.trials={trials}"),
+            ],
+        );
+        assert_eq!(private_histograms(m.steps, 2), private, "{steps} steps");
+        assert!(!private_histograms(m.steps, 1), "one thread shares nothing");
+        let one = run(&m, 1);
+        let levels = one.storage_hist.counts().iter().filter(|&&c| c > 0).count();
+        assert!(levels > m.steps, "{steps} steps: storage levels vary");
+        for threads in [2, 3] {
+            let many = run(&m, threads);
+            assert!(
+                many.storage_hist == one.storage_hist,
+                "{steps} steps: histogram at {threads} threads"
+            );
+            assert_eq!(many.table, one.table, "{steps} steps, {threads} threads");
+        }
+    }
+}
