@@ -24,10 +24,7 @@ pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads)
         .build()
-        .map_err(|e| Error::Resources {
-            what: format!("cannot start {} threads: {e}", args.threads),
-            advice: "use fewer --threads".into(),
-        })?;
+        .map_err(|e| super::pool_error(args.threads, &e))?;
     pool.install(|| merge_in_pool(args, started, started_unix))
 }
 

@@ -499,10 +499,15 @@ fn set_threads(command: &Command) -> anyhow::Result<()> {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build_global()
-            .map_err(|e| shortfall::Error::Resources {
-                what: format!("cannot start {threads} threads: {e}"),
-                advice: "use fewer --threads".into(),
-            })?;
+            .map_err(|e| pool_error(threads, &e))?;
     }
     Ok(())
+}
+
+/// The error of a thread pool that could not be started.
+fn pool_error(threads: usize, e: &rayon::ThreadPoolBuildError) -> shortfall::Error {
+    shortfall::Error::Resources {
+        what: format!("cannot start {threads} threads: {e}"),
+        advice: "use fewer --threads".into(),
+    }
 }

@@ -31,6 +31,43 @@ pub fn duration_steps(days: f64, steps_per_year: f64) -> f64 {
     if s >= 1.0 { s } else { 1.0 }
 }
 
+/// The mean discretised duration in steps ([`DistSpec::expected_duration_steps`])
+/// of several duration distributions, each distinct one summed once and all
+/// of them in parallel: a heavy-tailed one sums up to 200,000 survival terms
+/// (milliseconds each; tens for a library scenario). The same numbers as
+/// summing each in place.
+pub struct MeanDurations<'a> {
+    specs: Vec<&'a DistSpec>,
+    means: Vec<f64>,
+}
+
+impl<'a> MeanDurations<'a> {
+    /// Sums the distinct distributions of `specs` at `steps_per_year`.
+    pub fn new(specs: impl IntoIterator<Item = &'a DistSpec>, steps_per_year: f64) -> Self {
+        use rayon::prelude::*;
+        let mut distinct: Vec<&DistSpec> = Vec::new();
+        for d in specs {
+            if !distinct.contains(&d) {
+                distinct.push(d);
+            }
+        }
+        let means = distinct
+            .par_iter()
+            .map(|d| d.expected_duration_steps(steps_per_year))
+            .collect();
+        MeanDurations {
+            specs: distinct,
+            means,
+        }
+    }
+
+    /// The mean of `spec`, which must be one of those given to [`MeanDurations::new`].
+    pub fn of(&self, spec: &DistSpec) -> f64 {
+        let i = self.specs.iter().position(|d| *d == spec);
+        self.means[i.expect("a duration summed by MeanDurations::new")]
+    }
+}
+
 impl DistSpec {
     /// The mean of the discretised duration `max(1, ceil(X / step_days))` in
     /// steps, where `X` is this distribution in days.

@@ -13,6 +13,6 @@ mod duration;
 mod sample;
 mod spec;
 
-pub use duration::{days_to_steps, delay_steps, duration_steps};
+pub use duration::{MeanDurations, days_to_steps, delay_steps, duration_steps};
 pub use sample::{Sampler, TruncatedNormal};
 pub use spec::{DIST_KINDS, DistSpec};

@@ -10,7 +10,7 @@ pub use super::streams::{stream_key, sub_stream_key};
 use super::validate::{
     self, DemandBase, InitialState, Input, LevelPath, Occurrence, OutageSpec, Scenario, Step,
 };
-use crate::dist::{DistSpec, Sampler, days_to_steps, delay_steps};
+use crate::dist::{MeanDurations, Sampler, days_to_steps, delay_steps};
 
 /// An alternating up/down process in whole steps.
 #[derive(Debug, Clone)]
@@ -350,31 +350,15 @@ impl Model {
             }
         };
 
-        // The mean outage duration in steps of every distinct duration
-        // distribution, summed in parallel: a heavy-tailed one sums up to
-        // 200,000 survival terms (milliseconds each, tens for a library
-        // scenario). The same number as summing each in place.
-        let mut durations: Vec<&DistSpec> = Vec::new();
         let outages = s.suppliers.iter().map(|x| &x.outage);
-        for o in outages
-            .chain(s.substitutes.iter().map(|x| &x.outage))
-            .flatten()
-        {
-            if o.rate_per_year > 0.0 && !durations.contains(&&o.duration_days) {
-                durations.push(&o.duration_days);
-            }
-        }
-        let mean_durations: Vec<f64> = {
-            use rayon::prelude::*;
-            durations
-                .par_iter()
-                .map(|d| d.expected_duration_steps(spy))
-                .collect()
-        };
-        let mean_duration = |d: &DistSpec| {
-            let i = durations.iter().position(|x| *x == d);
-            mean_durations[i.expect("every outage's duration is summed")]
-        };
+        let outages = outages.chain(s.substitutes.iter().map(|x| &x.outage));
+        let mean_durations = MeanDurations::new(
+            outages
+                .flatten()
+                .filter(|o| o.rate_per_year > 0.0)
+                .map(|o| &o.duration_days),
+            spy,
+        );
 
         let mut names = StreamNames::default();
         let outage = |names: &mut StreamNames, id: &str, o: &Option<OutageSpec>| {
@@ -384,7 +368,7 @@ impl Model {
             }
             let p_fail = -(-o.rate_per_year / spy).exp_m1();
             let e_up = 1.0 / p_fail;
-            let e_down = mean_duration(&o.duration_days);
+            let e_down = mean_durations.of(&o.duration_days);
             let p_start_down = match o.initial {
                 InitialState::Up => 0.0,
                 InitialState::Stationary => e_down / (e_up + e_down),
