@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use shortfall::engine::{Column, SimOutput};
+use shortfall::engine::SimOutput;
 use shortfall::output::Staged;
 use shortfall::plot::{ChartData, render_all};
 use shortfall::report::charts::ChartNotes;
-use shortfall::report::{Format, Summary, summarise};
+use shortfall::report::{Format, Summary, summarise, summarise_with_sorted_shortfall};
 use shortfall::scenario::Model;
 use shortfall::{Error, output, stats};
 
@@ -73,16 +73,20 @@ pub fn summarise_and_write(
     let inputs: Vec<&str> = model.inputs.iter().map(|i| i.name.as_str()).collect();
     let draw = !opts.charts.is_empty();
     let started = Instant::now();
-    let ((summary, statistics_seconds), tables) = rayon::join(
-        || (summarise(model, sim), started.elapsed().as_secs_f64()),
-        || -> Result<_, Error> {
-            output::write_trial_files(&dir, sim, &inputs, opts.csv)?;
-            // The exceedance chart's sorted shortfalls, while it waits.
-            let sorted = draw.then(|| stats::sorted_total(sim.column(Column::Shortfall)));
-            Ok(sorted)
+    let ((summary, sorted, statistics_seconds), tables) = rayon::join(
+        || {
+            // The exceedance chart's sorted shortfalls, beside the statistics.
+            let (summary, sorted) = if draw {
+                let (summary, sorted) = summarise_with_sorted_shortfall(model, sim);
+                (summary, Some(sorted))
+            } else {
+                (summarise(model, sim), None)
+            };
+            (summary, sorted, started.elapsed().as_secs_f64())
         },
+        || output::write_trial_files(&dir, sim, &inputs, opts.csv),
     );
-    let sorted = tables?;
+    tables?;
     let t = Instant::now();
     let steps = stats::step_rows(model, sim);
     output::write_summary_files(&dir, &summary, &steps)?;

@@ -17,6 +17,7 @@ pub use charts::{Chart, Format};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use summary::{
     EntityMean, InputMetrics, RunInfo, Summary, SupplierInfo, TargetInfo, summarise,
+    summarise_with_sorted_shortfall,
 };
 
 /// The files of a run's folder.

@@ -140,6 +140,19 @@ impl<'de> Deserialize<'de> for InputMetrics {
 
 /// Summarises a finished simulation of `model`.
 pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
+    summary_of(model, sim, stats::metrics(sim.table.view()))
+}
+
+/// [`summarise`], and the total shortfall of every trial sorted ascending
+/// (what the charts draw), sorted beside the statistics.
+pub fn summarise_with_sorted_shortfall(model: &Model, sim: &SimOutput) -> (Summary, Vec<f64>) {
+    let (metrics, sorted) = stats::metrics_and_sorted_shortfall(sim.table.view());
+    (summary_of(model, sim, metrics), sorted)
+}
+
+/// The summary of a finished simulation of `model` whose per-trial
+/// statistics are `metrics`.
+fn summary_of(model: &Model, sim: &SimOutput, metrics: stats::Metrics) -> Summary {
     let n = sim.len() as f64;
     let input_stats = stats::input_stats(sim.inputs.view());
     let means = |ids: Vec<&str>, sums: &[f64]| -> Vec<EntityMean> {
@@ -185,7 +198,7 @@ pub fn summarise(model: &Model, sim: &SimOutput) -> Summary {
         storage_minimum: model.storage_minimum,
         columns: Column::names().map(str::to_string).collect(),
         inputs: model.inputs.iter().map(|x| x.name.clone()).collect(),
-        metrics: stats::metrics(sim.table.view()),
+        metrics,
         input_metrics: InputMetrics(
             model
                 .inputs

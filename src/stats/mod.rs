@@ -11,4 +11,6 @@ mod tail;
 pub use order::sorted_total;
 pub use paired::{BOOTSTRAP_REPLICATES, Metric, MetricDiff, PairedDiff, compare, paired_diff};
 pub use steps::{StepRow, step_rows};
-pub use summary::{ColumnStats, MeanSe, Metrics, input_stats, metrics};
+pub use summary::{
+    ColumnStats, MeanSe, Metrics, input_stats, metrics, metrics_and_sorted_shortfall,
+};

@@ -15,7 +15,24 @@ pub fn sorted_total<'a>(values: impl IntoIterator<Item = &'a f64>) -> Vec<f64> {
     let mut keys: Vec<u64> = Vec::with_capacity(values.size_hint().0);
     crate::pages::advise_huge_pages(keys.spare_capacity_mut());
     keys.extend(values.map(|x| total_key(*x)));
+    sorted_values(keys)
+}
+
+/// The values of `keys` ([`total_key`]s) in ascending order, in the same
+/// buffer. Only the keys above the smallest are sorted: a column of
+/// shortfalls is mostly its minimum, zero.
+pub(crate) fn sorted_values(mut keys: Vec<u64>) -> Vec<f64> {
+    let n = keys.len();
+    let Some(&min) = keys.iter().min() else {
+        return Vec::new();
+    };
+    keys.retain(|&k| k != min);
     keys.sort_unstable();
+    // The minimum's copies first, then the rest.
+    let above = keys.len();
+    keys.resize(n, min);
+    keys.copy_within(0..above, n - above);
+    keys[..n - above].fill(min);
     keys.into_iter().map(from_total_key).collect()
 }
 
@@ -125,20 +142,29 @@ impl Buckets {
         }
     }
 
-    #[inline]
-    fn bucket(&self, k: u64) -> usize {
-        ((k - self.min - 1) >> self.shift) as usize
-    }
-
-    /// Counts one key (every key of the column, once).
-    #[inline]
-    pub(crate) fn add(&mut self, k: u64) {
-        if k == self.min {
-            self.lowest += 1;
-        } else {
-            let b = self.bucket(k);
-            self.counts[b] += 1;
+    /// Counts every key of the column and folds `f` over their values, in
+    /// the keys' order, from `init` (one pass over the column: the caller's
+    /// sum and the counting overlap).
+    #[inline(never)]
+    pub(crate) fn count_fold(
+        &mut self,
+        keys: &[u64],
+        init: f64,
+        f: impl Fn(f64, f64) -> f64,
+    ) -> f64 {
+        let (min, shift) = (self.min, self.shift);
+        let counts = self.counts.as_mut_slice();
+        let (mut lowest, mut acc) = (0, init);
+        for &k in keys {
+            if k == min {
+                lowest += 1;
+            } else {
+                counts[((k - min - 1) >> shift) as usize] += 1;
+            }
+            acc = f(acc, from_total_key(k));
         }
+        self.lowest += lowest;
+        acc
     }
 
     /// Prepares to find the values a full sort of the column counted puts at
@@ -190,14 +216,23 @@ impl Buckets {
                 wanted[slot[b] as usize].1.push(p - starts[b]);
             }
         }
-        // The tail's keys go straight to their bucket's place (a counting
-        // sort on the buckets), to be sorted bucket by bucket at the end.
-        let tail_found = vec![0u64; starts[tail_buckets.end] - first];
-        let next = tail_buckets.clone().map(|b| starts[b] - first).collect();
-        let found = wanted
-            .iter()
-            .map(|(b, _)| Vec::with_capacity(self.counts[*b]))
-            .collect();
+        // Every gathered key goes straight to its bucket's place in one
+        // buffer (a counting sort on the buckets): first the tail's buckets,
+        // in order, then the others asked for; each bucket is sorted or
+        // selected from at the end.
+        let tail_len = starts[tail_buckets.end] - first;
+        let mut next: Vec<usize> = tail_buckets.clone().map(|b| starts[b] - first).collect();
+        let mut end = tail_len;
+        for (b, _) in &wanted {
+            next.push(end);
+            end += self.counts[*b];
+        }
+        for (i, b) in tail_buckets.clone().enumerate() {
+            slot[b] = i as u32;
+        }
+        for (w, (b, _)) in wanted.iter().enumerate() {
+            slot[*b] = (tail_buckets.len() + w) as u32;
+        }
         Gather {
             buckets: self,
             starts,
@@ -205,16 +240,15 @@ impl Buckets {
             tail_buckets,
             gathered,
             next,
-            tail_found,
+            found: vec![0u64; end],
             wanted,
-            found,
         }
     }
 }
 
 /// Marks a bucket no position asked for ([`Gather`]).
 const NONE: u32 = u32::MAX;
-/// Marks a bucket of the tail.
+/// Marks a bucket of the tail while the others asked for are numbered.
 const TAIL: u32 = u32::MAX - 1;
 
 /// The keys of the buckets that hold the positions asked for, gathered in
@@ -222,34 +256,46 @@ const TAIL: u32 = u32::MAX - 1;
 pub(crate) struct Gather {
     buckets: Buckets,
     starts: Vec<usize>,
-    /// Per bucket: NONE, TAIL, or its index in `wanted`.
+    /// Per bucket: NONE, or its index in `next`.
     slot: Vec<u32>,
     tail_buckets: std::ops::Range<usize>,
     gathered: std::ops::Range<usize>,
-    /// Per tail bucket, where in `tail_found` its next key goes.
+    /// Per gathered bucket (the tail's, then `wanted`'s), where in `found`
+    /// its next key goes.
     next: Vec<usize>,
-    tail_found: Vec<u64>,
+    /// The gathered keys, bucket by bucket: the tail's buckets in order,
+    /// then the other buckets asked for.
+    found: Vec<u64>,
     /// The other buckets asked for, with the positions in them.
     wanted: Vec<(usize, Vec<usize>)>,
-    found: Vec<Vec<u64>>,
 }
 
 impl Gather {
-    /// Takes one key (every key of the column, once, in any order).
-    #[inline]
-    pub(crate) fn take(&mut self, k: u64) {
-        if k != self.buckets.min {
-            let b = self.buckets.bucket(k);
-            match self.slot[b] {
-                NONE => {}
-                TAIL => {
-                    let at = &mut self.next[b - self.tail_buckets.start];
-                    self.tail_found[*at] = k;
+    /// Takes every key of the column counted and folds `f` over their
+    /// values, in the keys' order, from `init` (one pass, as
+    /// [`Buckets::count_fold`]).
+    #[inline(never)]
+    pub(crate) fn take_fold(
+        &mut self,
+        keys: &[u64],
+        init: f64,
+        f: impl Fn(f64, f64) -> f64,
+    ) -> f64 {
+        let (min, shift) = (self.buckets.min, self.buckets.shift);
+        let (slot, next, found) = (&self.slot[..], &mut self.next[..], &mut self.found[..]);
+        let mut acc = init;
+        for &k in keys {
+            if k != min {
+                let s = slot[((k - min - 1) >> shift) as usize];
+                if s != NONE {
+                    let at = &mut next[s as usize];
+                    found[*at] = k;
                     *at += 1;
                 }
-                s => self.found[s as usize].push(k),
             }
+            acc = f(acc, from_total_key(k));
         }
+        acc
     }
 
     /// Sorts the tail's buckets and selects the other positions.
@@ -259,23 +305,27 @@ impl Gather {
             starts,
             tail_buckets,
             gathered,
-            mut tail_found,
-            wanted,
             mut found,
+            wanted,
             ..
         } = self;
         let first = starts[tail_buckets.start];
+        let tail_len = starts[tail_buckets.end] - first;
         for b in tail_buckets {
-            tail_found[starts[b] - first..starts[b + 1] - first].sort_unstable();
+            found[starts[b] - first..starts[b + 1] - first].sort_unstable();
         }
         let mut points: Vec<(usize, u64)> = Vec::new();
-        for ((b, mut idx), keys) in wanted.into_iter().zip(&mut found) {
+        let mut at = tail_len;
+        for (b, mut idx) in wanted {
+            let keys = &mut found[at..at + buckets.counts[b]];
+            at += keys.len();
             idx.sort_unstable();
             idx.dedup();
             select(keys, &idx);
             points.extend(idx.iter().map(|&i| (starts[b] + i, keys[i])));
         }
         points.sort_unstable();
+        found.truncate(tail_len);
         Placed {
             n: *starts.last().expect("at least one bucket"),
             min: buckets.min,
@@ -283,7 +333,7 @@ impl Gather {
             points,
             tail: gathered,
             first,
-            tail_found,
+            tail_found: found,
         }
     }
 }
@@ -302,51 +352,75 @@ fn select(a: &mut [u64], idx: &[usize]) {
     select(right, &upper);
 }
 
-/// Columns `cols` of a row-major `table` as contiguous vectors of `f` of
-/// their values, in one pass over the rows (blocks of rows in parallel),
-/// into `out`, reusing its vectors (it ends with one per column).
-pub(crate) fn extract_into<T: Copy + Default + Send + Sync>(
+/// Columns `cols` (at most [`COLUMN_GROUP`]) of a row-major `table` as
+/// contiguous vectors of their [`total_key`]s, in one pass over the rows
+/// (blocks of rows in parallel), into `out`, reusing its vectors (it ends
+/// with one per column). Returns each column's smallest and largest key
+/// (`(u64::MAX, 0)` for no rows), found on the way.
+pub(crate) fn extract_keys(
     table: ArrayView2<'_, f64>,
     cols: &[usize],
-    f: impl Fn(f64) -> T + Sync,
-    out: &mut Vec<Vec<T>>,
-) {
+    out: &mut Vec<Vec<u64>>,
+) -> Vec<(u64, u64)> {
     use rayon::prelude::*;
+    assert!(cols.len() <= COLUMN_GROUP, "one group of columns");
     let n = table.nrows();
     out.truncate(cols.len());
     out.resize_with(cols.len(), Vec::new);
     for v in out.iter_mut() {
         if v.len() != n {
             // Fresh, untouched memory, so that the hint applies.
-            *v = vec![T::default(); n];
+            *v = vec![0; n];
             crate::pages::advise_huge_pages(v);
         }
     }
-    let mut blocks: Vec<Vec<&mut [T]>> = (0..n.div_ceil(ROW_BLOCK)).map(|_| Vec::new()).collect();
+    let mut blocks: Vec<Vec<&mut [u64]>> = (0..n.div_ceil(ROW_BLOCK)).map(|_| Vec::new()).collect();
     for column in out.iter_mut() {
         for (b, part) in column.chunks_mut(ROW_BLOCK).enumerate() {
             blocks[b].push(part);
         }
     }
-    blocks
+    type Range = [(u64, u64); COLUMN_GROUP];
+    let empty: Range = [(u64::MAX, 0); COLUMN_GROUP];
+    let widest = |mut a: Range, b: Range| {
+        for (x, y) in a.iter_mut().zip(b) {
+            *x = (x.0.min(y.0), x.1.max(y.1));
+        }
+        a
+    };
+    // Column by column within a block of rows small enough to stay in the
+    // cache: each column's loop is a simple strided read.
+    let table = table.as_standard_layout();
+    let (data, width) = (table.as_slice().expect("standard layout"), table.ncols());
+    let range = blocks
         .into_par_iter()
         .enumerate()
-        .for_each(|(b, mut parts)| {
+        .map(|(b, mut parts)| {
             let start = b * ROW_BLOCK;
-            for i in 0..parts[0].len() {
-                let row = table.row(start + i);
-                for (part, &c) in parts.iter_mut().zip(cols) {
-                    part[i] = f(row[c]);
+            let rows = &data[start * width..(start + parts[0].len()) * width];
+            let mut range = empty;
+            for ((part, &c), r) in parts.iter_mut().zip(cols).zip(&mut range) {
+                assert!(c < width, "a column of the table");
+                let (mut lo, mut hi) = *r;
+                for (out, row) in part.iter_mut().zip(rows.chunks_exact(width)) {
+                    let k = total_key(row[c]);
+                    *out = k;
+                    lo = lo.min(k);
+                    hi = hi.max(k);
                 }
+                *r = (lo, hi);
             }
-        });
+            range
+        })
+        .reduce(|| empty, widest);
+    range[..cols.len()].to_vec()
 }
 
 /// Columns read together in one pass over a row-major table: 8 adjacent
 /// columns of float64 are one cache line of a row.
 pub(crate) const COLUMN_GROUP: usize = 8;
 /// Rows per block of that pass (each block is one task).
-const ROW_BLOCK: usize = 1 << 14;
+const ROW_BLOCK: usize = 1 << 12;
 
 #[cfg(test)]
 mod memory_tests {
@@ -357,5 +431,44 @@ mod memory_tests {
             crate::engine::memory::STATISTICS_COLUMNS,
             super::COLUMN_GROUP as u64 + 1
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sorting only the keys above the minimum gives a full sort's bits: on
+    /// columns that are mostly their minimum (zero, or -0.0 beside 0.0, or
+    /// a NaN), all one value, empty, and without repeats.
+    #[test]
+    fn sorted_total_is_a_full_sort() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+        let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for n in [0usize, 1, 2, 3, 10, 1000, 50_000] {
+            for kind in 0..6 {
+                let v: Vec<f64> = (0..n)
+                    .map(|_| {
+                        let u: f64 = rng.random();
+                        match kind {
+                            0 if u < 0.97 => 0.0,
+                            0 => u,
+                            1 if u < 0.5 => -0.0,
+                            1 if u < 0.9 => 0.0,
+                            1 => u - 0.95,
+                            2 if u < 0.8 => -f64::NAN,
+                            2 => u,
+                            3 => 4.0,
+                            4 => u * 1e3 - 500.0,
+                            _ => f64::from(u8::from(u < 0.5)),
+                        }
+                    })
+                    .collect();
+                let mut want = v.clone();
+                want.sort_unstable_by(f64::total_cmp);
+                assert_eq!(bits(&sorted_total(&v)), bits(&want), "n {n}, kind {kind}");
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
-use super::order::{Buckets, COLUMN_GROUP, Placed, extract_into, from_total_key, total_key};
+use super::order::{Buckets, COLUMN_GROUP, Placed, extract_keys, from_total_key, sorted_values};
 use super::tail::cvar_se;
 use crate::engine::Column;
 
@@ -212,8 +212,12 @@ pub fn quantile_ci_ranks(n: u64, q: f64) -> (u64, u64) {
 /// `ci_ranks` are from [`quantile_ci_ranks`] for each of [`QUANTILES`].
 #[cfg(test)]
 fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]) -> ColumnStats {
-    let keys: Vec<u64> = values.iter().map(|x| total_key(*x)).collect();
-    column_stats_of_keys(&keys, lower_is_worse, ci_ranks)
+    let keys: Vec<u64> = values.iter().map(|x| super::order::total_key(*x)).collect();
+    let range = (keys.iter().copied().min(), keys.iter().copied().max());
+    let (Some(min), Some(max)) = range else {
+        panic!("at least one value")
+    };
+    column_stats_of_keys(&keys, (min, max), lower_is_worse, ci_ranks)
 }
 
 /// The positions of the sorted column that its statistics read: the
@@ -320,30 +324,53 @@ fn mean_se(values: impl Iterator<Item = f64> + Clone) -> MeanSe {
 /// Computes [`Metrics`] from the trial table (rows: trials, columns: [`Column::ALL`]).
 /// Columns are summarised in parallel; the result does not depend on the thread count.
 pub fn metrics(table: ArrayView2<'_, f64>) -> Metrics {
+    metrics_with(table, false).0
+}
+
+/// [`metrics`], and the total shortfall of every trial sorted ascending
+/// (what [`super::sorted_total`] gives, for the charts), sorted from the
+/// statistics' own keys beside them.
+pub fn metrics_and_sorted_shortfall(table: ArrayView2<'_, f64>) -> (Metrics, Vec<f64>) {
+    let (metrics, sorted) = metrics_with(table, true);
+    (metrics, sorted.expect("asked for"))
+}
+
+fn metrics_with(table: ArrayView2<'_, f64>, sort: bool) -> (Metrics, Option<Vec<f64>>) {
     let n = table.nrows() as u64;
     assert!(n > 0, "at least one trial");
     let ranks: [(u64, u64); 5] = QUANTILES.map(|(_, pm)| quantile_ci_ranks(n, pm as f64 / 1000.0));
     let lower: Vec<bool> = Column::ALL.iter().map(|c| c.low_is_worse()).collect();
     // The headline metrics read three columns of the first group, from its
     // sort keys (which give back the exact values), beside that group's
-    // column statistics.
+    // column statistics; so does the sort of the shortfalls.
     let [sh, st, de] =
         [Column::Shortfall, Column::ShortfallSteps, Column::Demand].map(Column::index);
     assert!(
         sh.max(st).max(de) < COLUMN_GROUP,
         "the headline columns are in the first group"
     );
-    let (columns, (shortfall_probability, eue, lole, neue_ppm)) =
+    let (columns, ((shortfall_probability, eue, lole, neue_ppm), sorted)) =
         columns_stats_with(table, &lower, &ranks, |keys| {
-            headline(&keys[sh], &keys[st], &keys[de])
+            rayon::join(
+                || headline(&keys[sh], &keys[st], &keys[de]),
+                || {
+                    sort.then(|| {
+                        let mut copy = Vec::with_capacity(keys[sh].len());
+                        crate::pages::advise_huge_pages(copy.spare_capacity_mut());
+                        copy.extend_from_slice(&keys[sh]);
+                        sorted_values(copy)
+                    })
+                },
+            )
         });
-    Metrics {
+    let metrics = Metrics {
         columns,
         shortfall_probability,
         lole,
         eue,
         neue_ppm,
-    }
+    };
+    (metrics, sorted)
 }
 
 /// P(shortfall), EUE, LOLE and NEUE (ppm) with their SEs, from the sort
@@ -419,11 +446,12 @@ fn columns_stats_with<R: Send>(
     // per 4 KiB).
     let mut keys: Vec<Vec<u64>> = Vec::new();
     for cols in all.chunks(COLUMN_GROUP) {
-        extract_into(table, cols, total_key, &mut keys);
+        let range = extract_keys(table, cols, &mut keys);
         let group = || -> Vec<ColumnStats> {
             keys.par_iter()
+                .zip(range)
                 .zip(cols)
-                .map(|(k, &c)| column_stats_of_keys(k, lower[c], ranks))
+                .map(|((k, range), &c)| column_stats_of_keys(k, range, lower[c], ranks))
                 .collect()
         };
         let stats = match first.take() {
@@ -441,37 +469,24 @@ fn columns_stats_with<R: Send>(
     (out, found)
 }
 
-/// The statistics of one column given as its [`total_key`]s, in trial
-/// order, in three passes: the first adds the values in trial order and
-/// finds their range, the second adds the squared deviations in trial
-/// order and counts the keys into buckets, the third gathers the keys of
-/// the buckets that hold the order statistics ([`Buckets`]).
-fn column_stats_of_keys(keys: &[u64], lower: bool, ranks: &[(u64, u64); 5]) -> ColumnStats {
+/// The statistics of one column given as its [`total_key`](super::order::total_key)s, in trial
+/// order, and their smallest and largest, in two passes: the first adds the
+/// values in trial order and counts the keys into buckets, the second adds
+/// the squared deviations in trial order and gathers the keys of the
+/// buckets that hold the order statistics ([`Buckets`]).
+fn column_stats_of_keys(
+    keys: &[u64],
+    (min, max): (u64, u64),
+    lower: bool,
+    ranks: &[(u64, u64); 5],
+) -> ColumnStats {
     let n = keys.len();
-    let (mut min, mut max) = (u64::MAX, 0);
-    let mean = keys
-        .iter()
-        .map(|&k| {
-            min = min.min(k);
-            max = max.max(k);
-            from_total_key(k)
-        })
-        .sum::<f64>()
-        / n as f64;
     let mut buckets = Buckets::new(n, min, max);
-    let squares = keys
-        .iter()
-        .map(|&k| {
-            buckets.add(k);
-            let x = from_total_key(k);
-            (x - mean) * (x - mean)
-        })
-        .sum::<f64>();
+    // Both sums start as `Iterator::sum` does, from -0.0.
+    let mean = buckets.count_fold(keys, -0.0, |s, x| s + x) / n as f64;
     let (at, tail) = positions(n, lower, ranks);
     let mut gather = buckets.gather(&at, tail.clone());
-    for &k in keys {
-        gather.take(k);
-    }
+    let squares = gather.take_fold(keys, -0.0, move |s, x| s + (x - mean) * (x - mean));
     finish_column(mean, squares, &gather.finish(), tail, lower, ranks)
 }
 
