@@ -263,6 +263,9 @@ pub fn png_file(
     let fail = |m: String| Error::write(path, io::Error::other(m));
     let (w, h) = (theme.width, theme.height);
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
+    // Fresh, untouched memory (about 11 MB at the default width): a few
+    // 2 MiB faults instead of thousands.
+    crate::pages::advise_huge_pages(&pixels);
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
         draw(&root).map_err(fail)?;

@@ -19,7 +19,10 @@ const ALLOWED: [(&str, &[&str]); 11] = [
         &["stats", "engine", "scenario", "error", "VERSION"],
     ),
     ("output", &["report", "stats", "engine", "atomic", "error"]),
-    ("plot", &["report", "stats", "engine", "atomic", "error"]),
+    (
+        "plot",
+        &["report", "stats", "engine", "atomic", "pages", "error"],
+    ),
     ("lib", &[]),
 ];
 
