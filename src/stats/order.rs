@@ -145,6 +145,12 @@ impl Buckets {
     /// Counts every key of the column and folds `f` over their values, in
     /// the keys' order, from `init` (one pass over the column: the caller's
     /// sum and the counting overlap).
+    ///
+    /// Not inlined: inlined into a column's statistics, the running sum was
+    /// stored and loaded back at every key, which lengthened the chain of
+    /// additions that bounds the pass; in a function of its own it stays in
+    /// a register (one thread, the first group's 8 columns of 1,000,000
+    /// trials: 57 → 38 ms).
     #[inline(never)]
     pub(crate) fn count_fold(
         &mut self,
@@ -273,7 +279,7 @@ pub(crate) struct Gather {
 impl Gather {
     /// Takes every key of the column counted and folds `f` over their
     /// values, in the keys' order, from `init` (one pass, as
-    /// [`Buckets::count_fold`]).
+    /// [`Buckets::count_fold`]; not inlined, for the reason given there).
     #[inline(never)]
     pub(crate) fn take_fold(
         &mut self,
