@@ -59,8 +59,9 @@ impl Written {
 /// put in place by [`Written::commit`] (so an interrupted or failed run
 /// leaves an earlier one whole): trials.npy (and inputs.npy when the
 /// scenario draws inputs, and the CSV forms on request) while the
-/// statistics are computed; then summary.json, timeseries.csv, the charts
-/// and summary.md. Each file's bytes are the same whatever runs beside it.
+/// statistics are computed; then the charts, and beside them summary.json,
+/// timeseries.csv and summary.md. Each file's bytes are the same whatever
+/// runs beside it.
 pub fn summarise_and_write(
     out: &Path,
     name: &str,
@@ -89,16 +90,30 @@ pub fn summarise_and_write(
     tables?;
     let t = Instant::now();
     let steps = stats::step_rows(model, sim);
-    output::write_summary_files(&dir, &summary, &steps)?;
-    let mut charts_seconds = 0.0;
     let notes = with_titles(ChartNotes::of(model), opts.titles);
+    let write_text = || -> Result<(), Error> {
+        output::write_summary_files(&dir, &summary, &steps)?;
+        output::write_summary_md(&dir, &summary, opts.charts)?;
+        Ok(())
+    };
+    let mut charts_seconds = 0.0;
     if let Some(sorted) = sorted {
-        let tc = Instant::now();
-        let data = ChartData::new(&summary, sorted, steps).with_notes(notes.clone());
-        render_all(&dir, &data, opts.charts, opts.canvas)?;
-        charts_seconds = tc.elapsed().as_secs_f64();
+        // summary.json, timeseries.csv and summary.md beside the charts.
+        let data = ChartData::new(&summary, sorted, steps.clone()).with_notes(notes.clone());
+        let ((charts, seconds), text) = rayon::join(
+            || {
+                let tc = Instant::now();
+                let charts = render_all(&dir, &data, opts.charts, opts.canvas);
+                (charts, tc.elapsed().as_secs_f64())
+            },
+            write_text,
+        );
+        charts?;
+        text?;
+        charts_seconds = seconds;
+    } else {
+        write_text()?;
     }
-    output::write_summary_md(&dir, &summary, opts.charts)?;
     Ok(Written {
         summary,
         staged,
