@@ -15,7 +15,7 @@ pub(super) struct Source {
     pub(super) capacity: f64,
     /// Its target level when it is the same at every step (storage trigger).
     pub(super) target: f64,
-    /// Start of its target level per step in [`Model::targets`] (storage
+    /// Start of its target level per step in [`Model::targets`](crate::scenario::Model::targets) (storage
     /// trigger), read when some storage-triggered substitute has a path.
     pub(super) path: usize,
     /// Cost per unit.

@@ -108,9 +108,10 @@ impl Placed {
 }
 
 /// A histogram of a column's keys over equal ranges of key (buckets), filled
-/// one key at a time in a pass the caller makes anyway; then
-/// [`Buckets::gather`] finds any order statistic in one more pass, by
-/// gathering only the keys of the buckets that hold it. A column's minimum
+/// in a pass that also folds the caller's sum ([`Buckets::count_fold`]);
+/// then [`Buckets::gather`] finds any order statistic in one more pass
+/// ([`Gather::take_fold`], which folds a second sum), by gathering only the
+/// keys of the buckets that hold it. A column's minimum
 /// is counted apart (columns of shortfalls are mostly zeros, their minimum).
 /// Since keys order as values do ([`total_key`]), and their high bits are the
 /// sign and the exponent, buckets are close to logarithmic in the value.
@@ -175,7 +176,7 @@ impl Buckets {
 
     /// Prepares to find the values a full sort of the column counted puts at
     /// the positions `at` and at every position of `tail` (which must start
-    /// at 0 or end at the column's end): [`Gather::take`] each key again,
+    /// at 0 or end at the column's end): [`Gather::take_fold`] the keys again,
     /// then [`Gather::finish`].
     pub(crate) fn gather(self, at: &[usize], tail: std::ops::Range<usize>) -> Gather {
         let n = self.lowest + self.counts.iter().sum::<usize>();
