@@ -387,9 +387,9 @@ pub(crate) fn extract_keys(
             blocks[b].push(part);
         }
     }
-    type Range = [(u64, u64); COLUMN_GROUP];
-    let empty: Range = [(u64::MAX, 0); COLUMN_GROUP];
-    let widest = |mut a: Range, b: Range| {
+    type Ranges = [(u64, u64); COLUMN_GROUP];
+    let empty: Ranges = [(u64::MAX, 0); COLUMN_GROUP];
+    let widest = |mut a: Ranges, b: Ranges| {
         for (x, y) in a.iter_mut().zip(b) {
             *x = (x.0.min(y.0), x.1.max(y.1));
         }
