@@ -1,6 +1,8 @@
 //! What follows the simulation in `shortfall run` (issue #18): the column
-//! statistics, the sorted shortfalls the exceedance chart reads, and the
-//! charts, at 1 and 2 threads.
+//! statistics (`metrics`; `metrics_and_sorted_shortfall`, what a run with
+//! charts computes), the sort of a column read from the table
+//! (`sorted_shortfall`: `sorted_total`, as `plot` and `compare` use it) and
+//! the charts (with that sort), at 1 and 2 threads.
 //!
 //! ```text
 //! cargo bench --bench after_simulation
@@ -20,7 +22,7 @@ use shortfall::plot::{ChartData, render_all};
 use shortfall::report::charts::{Canvas, Format};
 use shortfall::report::summarise;
 use shortfall::scenario::{Model, load_model};
-use shortfall::stats::{metrics, sorted_total, step_rows};
+use shortfall::stats::{metrics, metrics_and_sorted_shortfall, sorted_total, step_rows};
 
 const SCENARIO: &str = "scenarios/japan-2024-realised.toml";
 const TRIALS: u64 = 1_000_000;
@@ -59,6 +61,14 @@ fn benches(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("metrics", threads), |b| {
             b.iter(|| pool.install(|| black_box(metrics(sim.table.view()))))
         });
+        g.bench_function(
+            BenchmarkId::new("metrics_and_sorted_shortfall", threads),
+            |b| {
+                b.iter(|| {
+                    pool.install(|| black_box(metrics_and_sorted_shortfall(sim.table.view())))
+                })
+            },
+        );
         g.bench_function(BenchmarkId::new("sorted_shortfall", threads), |b| {
             b.iter(|| black_box(sorted_total(sim.column(Column::Shortfall))))
         });

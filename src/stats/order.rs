@@ -360,10 +360,12 @@ fn select(a: &mut [u64], idx: &[usize]) {
 }
 
 /// Columns `cols` (at most [`COLUMN_GROUP`]) of a row-major `table` as
-/// contiguous vectors of their [`total_key`]s, in one pass over the rows
-/// (blocks of rows in parallel), into `out`, reusing its vectors (it ends
-/// with one per column). Returns each column's smallest and largest key
-/// (`(u64::MAX, 0)` for no rows), found on the way.
+/// contiguous vectors of their [`total_key`]s, read block of rows by block
+/// of rows (blocks in parallel; within a block, column by column), into
+/// `out`, reusing its vectors (it ends with one per column). Returns each
+/// column's smallest and largest key (`(u64::MAX, 0)` for no rows), found
+/// on the way. Every caller's table is row-major (standard layout); any
+/// other would be copied whole first.
 pub(crate) fn extract_keys(
     table: ArrayView2<'_, f64>,
     cols: &[usize],
@@ -397,6 +399,7 @@ pub(crate) fn extract_keys(
     };
     // Column by column within a block of rows small enough to stay in the
     // cache: each column's loop is a simple strided read.
+    debug_assert!(table.is_standard_layout(), "a row-major table");
     let table = table.as_standard_layout();
     let (data, width) = (table.as_slice().expect("standard layout"), table.ncols());
     let range = blocks
