@@ -16,7 +16,7 @@
 
 use super::NCOLS;
 use super::hist::HIST_WIDTH;
-use super::run::{BIN_BUFFER, WAVE, chunk_count, private_histograms};
+use super::run::{BIN_BUFFER, WAVE, chunk_count, histogram_copies};
 use crate::scenario::Model;
 
 /// Columns of 8 bytes per trial the statistics and charts hold beside the
@@ -76,11 +76,7 @@ pub fn footprint(model: &Model, trials: u64, threads: usize) -> Footprint {
     let steps = model.steps as u64;
     let threads = threads.max(1) as u64;
     // The histogram, and a copy per thread where the threads keep their own.
-    let copies = if private_histograms(model.steps, threads as usize) {
-        threads
-    } else {
-        0
-    };
+    let copies = histogram_copies(model.steps, threads as usize) as u64;
     let hist = (1 + copies) * steps * HIST_WIDTH as u64 * 4;
     // One set of per-step sums: six f64 and one u64 per step, and a value
     // per supplier and event.

@@ -74,6 +74,17 @@ pub fn private_histograms(steps: usize, threads: usize) -> bool {
     threads > 1 && threads.saturating_mul(steps * HIST_WIDTH * 4) <= PRIVATE_HIST_BYTES
 }
 
+/// How many copies of the storage histogram the worker threads keep beside
+/// the run's own: one each where they keep their own
+/// ([`private_histograms`]), else none.
+pub(crate) fn histogram_copies(steps: usize, threads: usize) -> usize {
+    if private_histograms(steps, threads) {
+        threads
+    } else {
+        0
+    }
+}
+
 /// How to run.
 #[derive(Default)]
 pub struct RunOptions<'a> {
@@ -262,8 +273,8 @@ pub fn simulate(model: &Model, opts: &RunOptions<'_>) -> Result<SimOutput, Error
     // the machine stops with an error instead of aborting midway.
     // A trial's row: its columns, then its drawn inputs.
     let width = NCOLS + model.inputs.len();
-    let private = private_histograms(model.steps, threads);
-    let copies = if private { threads } else { 0 };
+    let copies = histogram_copies(model.steps, threads);
+    let private = copies > 0;
     let need = n * width * 8 + (1 + copies) * hist_len * 4 + threads * BIN_BUFFER;
     Vec::<u8>::new()
         .try_reserve_exact(need)

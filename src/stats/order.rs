@@ -12,10 +12,24 @@ use ndarray::ArrayView2;
 /// `total_cmp` does, and integers sort about twice as fast.
 pub fn sorted_total<'a>(values: impl IntoIterator<Item = &'a f64>) -> Vec<f64> {
     let values = values.into_iter();
-    let mut keys: Vec<u64> = Vec::with_capacity(values.size_hint().0);
-    crate::pages::advise_huge_pages(keys.spare_capacity_mut());
+    let mut keys = key_buffer(values.size_hint().0);
     keys.extend(values.map(|x| total_key(*x)));
     sorted_values(keys)
+}
+
+/// The values of `keys` ([`total_key`]s) in ascending order, sorted in a
+/// copy ([`sorted_values`]).
+pub(crate) fn sorted_copy(keys: &[u64]) -> Vec<f64> {
+    let mut copy = key_buffer(keys.len());
+    copy.extend_from_slice(keys);
+    sorted_values(copy)
+}
+
+/// An empty buffer for `capacity` keys whose memory asks for huge pages.
+fn key_buffer(capacity: usize) -> Vec<u64> {
+    let mut keys = Vec::with_capacity(capacity);
+    crate::pages::advise_huge_pages(keys.spare_capacity_mut());
+    keys
 }
 
 /// The values of `keys` ([`total_key`]s) in ascending order, in the same
@@ -364,8 +378,8 @@ fn select(a: &mut [u64], idx: &[usize]) {
 /// of rows (blocks in parallel; within a block, column by column), into
 /// `out`, reusing its vectors (it ends with one per column). Returns each
 /// column's smallest and largest key (`(u64::MAX, 0)` for no rows), found
-/// on the way. Every caller's table is row-major (standard layout); any
-/// other would be copied whole first.
+/// on the way. Every caller's table is row-major (standard layout); a table
+/// that is not is copied whole first.
 pub(crate) fn extract_keys(
     table: ArrayView2<'_, f64>,
     cols: &[usize],
@@ -399,7 +413,6 @@ pub(crate) fn extract_keys(
     };
     // Column by column within a block of rows small enough to stay in the
     // cache: each column's loop is a simple strided read.
-    debug_assert!(table.is_standard_layout(), "a row-major table");
     let table = table.as_standard_layout();
     let (data, width) = (table.as_slice().expect("standard layout"), table.ncols());
     let range = blocks

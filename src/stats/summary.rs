@@ -12,7 +12,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, DiscreteCDF};
 
-use super::order::{Buckets, COLUMN_GROUP, Placed, extract_keys, from_total_key, sorted_values};
+use super::order::{Buckets, COLUMN_GROUP, Placed, extract_keys, from_total_key, sorted_copy};
 use super::tail::cvar_se;
 use crate::engine::Column;
 
@@ -213,11 +213,8 @@ pub fn quantile_ci_ranks(n: u64, q: f64) -> (u64, u64) {
 #[cfg(test)]
 fn column_stats(values: &[f64], lower_is_worse: bool, ci_ranks: &[(u64, u64); 5]) -> ColumnStats {
     let keys: Vec<u64> = values.iter().map(|x| super::order::total_key(*x)).collect();
-    let range = (keys.iter().copied().min(), keys.iter().copied().max());
-    let (Some(min), Some(max)) = range else {
-        panic!("at least one value")
-    };
-    column_stats_of_keys(&keys, (min, max), lower_is_worse, ci_ranks)
+    let range = (*keys.iter().min().unwrap(), *keys.iter().max().unwrap());
+    column_stats_of_keys(&keys, range, lower_is_worse, ci_ranks)
 }
 
 /// The positions of the sorted column that its statistics read: the
@@ -356,14 +353,7 @@ fn metrics_with(table: ArrayView2<'_, f64>, sort: bool) -> (Metrics, Option<Vec<
         columns_stats_with(table, &lower, &ranks, |keys| {
             rayon::join(
                 || headline(&keys[sh], &keys[st], &keys[de]),
-                || {
-                    sort.then(|| {
-                        let mut copy = Vec::with_capacity(keys[sh].len());
-                        crate::pages::advise_huge_pages(copy.spare_capacity_mut());
-                        copy.extend_from_slice(&keys[sh]);
-                        sorted_values(copy)
-                    })
-                },
+                || sort.then(|| sorted_copy(&keys[sh])),
             )
         });
     let metrics = Metrics {
